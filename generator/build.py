@@ -1,0 +1,126 @@
+"""The chain from a record folder to written output: read, validate, build the case, render, write.
+
+Everything that can fail because of the user's input fails before the first byte is
+written, so a broken record never disturbs the last good build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from generator.case import Case, CaseOptions, build_case, today_for_build
+from generator.load import load_record, load_settings
+from generator.model import PartialDate, Settings
+from generator.problems import RecordProblems, UsageError, display_path
+from generator.render import render_site
+from generator.themes import resolve_theme
+from generator.validate import Record, validate_record, validate_settings
+from generator.write import check_output_location, prepare_output_root, write_tree
+
+
+def read_record(root: Path) -> Record:
+    """Load and validate a whole record; raise RecordProblems with every problem in it."""
+    if not root.is_dir():
+        raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
+    settings_source, problems = load_settings(root)
+    settings, found = validate_settings(settings_source)
+    problems.extend(found)
+    content_dir = root / settings.content_dir
+    if not content_dir.is_dir():
+        where = display_path(content_dir)
+        raise UsageError(f"{where} does not exist, so {root} is not a careerfolio record — "
+                         "run `careerfolio init` to start one, or pass the record's folder with -C DIR")
+    raw = load_record(root, content_dir, settings_source)
+    try:
+        record = validate_record(raw, settings)
+    except RecordProblems as error:
+        raise RecordProblems(problems + error.problems) from None
+    if problems:
+        raise RecordProblems(problems)
+    return record
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `careerfolio build` was asked to do."""
+
+    root: Path
+    audience: str | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    drafts: bool = False
+    out: Path | None = None
+    variant: str | None = None
+    all_variants: bool = False
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output to build: a variant (or the default build) with its options and folder."""
+
+    name: str | None
+    options: CaseOptions
+    theme: str
+    folder: Path
+
+
+def plan_targets(record: Record, request: BuildRequest) -> list[Target]:
+    settings: Settings = record.settings
+    output_root = request.out if request.out is not None else record.root / settings.output_dir
+    today = request.today or today_for_build()
+    base = CaseOptions(audience=request.audience or "public", since=request.since, until=request.until,
+                       drafts=request.drafts, today=today)
+    names: list[str | None] = [None]
+    if request.all_variants:
+        names = sorted(settings.variants) or [None]
+    elif request.variant is not None:
+        if request.variant not in settings.variants:
+            known = ", ".join(sorted(settings.variants)) or "none are defined in careerfolio.yaml"
+            raise UsageError(f"there is no variant named '{request.variant}' — known variants: {known}")
+        names = [request.variant]
+    targets = []
+    for name in names:
+        if name is None:
+            targets.append(Target(None, base, settings.theme, output_root))
+            continue
+        variant = settings.variants[name]
+        options = replace(base, audience=request.audience or variant.audience or "public",
+                          since=request.since or variant.since, until=request.until or variant.until,
+                          tags=tuple(variant.tags), exclude_tags=tuple(variant.exclude_tags),
+                          title=variant.title)
+        targets.append(Target(name, options, variant.theme or settings.theme, output_root / name))
+    return targets
+
+
+def build(request: BuildRequest) -> list[str]:
+    """Build every requested output; return the lines that tell the user what was made."""
+    record = read_record(request.root)
+    targets = plan_targets(record, request)
+    for target in targets:
+        check_output_location(target.folder, record.root, record.content_dir)
+    rendered = []
+    for target in targets:  # render everything before writing anything
+        case = build_case(record, target.options)
+        chain = resolve_theme(target.theme, record.root)
+        site = render_site(case, chain, record.root, record.content_dir,
+                           allow_html=record.settings.markdown.allow_html)
+        rendered.append((target, case, site))
+    lines = []
+    for target, case, site in rendered:
+        prepare_output_root(target.folder)
+        count = write_tree(target.folder / "site", site.files, site.copies)
+        label = f"site ({target.name})" if target.name else "site"
+        lines.append(f"{label}: {display_path(target.folder / 'site')}/ — {count} files, "
+                     f"{len(case.achievements)} achievements, audience {case.audience}")
+        lines.append(f"  {case.left_out_sentence()}")
+        if not case.base_url:
+            lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")
+    return lines
+
+
+def case_for(root: Path, options: CaseOptions) -> Case:
+    """The case of a record for one audience: what `check` and tests look at."""
+    return build_case(read_record(root), options)

@@ -1,0 +1,153 @@
+"""The command line: parse arguments, run one command, turn errors into messages and exit codes.
+
+Streams are passed in so tests run the real CLI in-process. Heavy modules are imported
+inside the commands that use them, so `careerfolio --help` starts at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from generator import __version__
+from generator.problems import ExitStatus, RecordProblems, UsageError, UserError
+
+
+def parse_date_argument(text: str):
+    from generator.model import PartialDate
+
+    try:
+        return PartialDate.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="careerfolio",
+        description="Turn a career record into a promotion-case website and a printable dossier.",
+        epilog="Run `careerfolio COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"careerfolio {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-C", dest="root", metavar="DIR", type=Path, default=Path("."),
+                        help="the record's folder (default: the current folder)")
+    common.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="build the site into output/",
+                                description="Build the promotion-case site into output/site/.")
+    build.add_argument("--audience", choices=("public", "internal", "private"),
+                       help="who the site is for (default: public)")
+    build.add_argument("--since", type=parse_date_argument, metavar="DATE",
+                       help="leave out entries before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+    build.add_argument("--until", type=parse_date_argument, metavar="DATE",
+                       help="leave out entries after DATE")
+    build.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+    which = build.add_mutually_exclusive_group()
+    which.add_argument("--variant", metavar="NAME", help="build one variant from careerfolio.yaml")
+    which.add_argument("--all-variants", action="store_true", help="build every variant")
+
+    commands.add_parser("check", parents=[common], help="validate the record and report every problem",
+                        description="Validate the record: every problem, with its file and line.")
+
+    init = commands.add_parser("init", parents=[common], help="start a new record",
+                               description="Write a small, complete example record into DIR.")
+    init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
+
+    commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
+    return parser
+
+
+def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the CLI; return the exit status instead of exiting, for tests and embedding."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = make_parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed the usage message
+        return int(exit_.code or 0)
+    if arguments.command is None:
+        parser.print_help(stdout)
+        return ExitStatus.USAGE_ERROR
+    try:
+        return COMMANDS[arguments.command](arguments, stdout, stderr)
+    except RecordProblems as error:
+        for problem in error.problems:
+            print(problem.describe(), file=stderr)
+        print(f"{count(len(error.problems), 'problem')} in the record; nothing was written",
+              file=stderr)
+        return ExitStatus.RECORD_ERROR
+    except UserError as error:
+        print(f"careerfolio: {error}", file=stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("careerfolio: interrupted", file=stderr)
+        return ExitStatus.RECORD_ERROR
+    except Exception as error:  # our own bug: say so plainly, trace only on request
+        if getattr(arguments, "debug", False):
+            traceback.print_exc(file=stderr)
+        print(f"careerfolio: internal error: {type(error).__name__}: {error} — this is a bug in "
+              "careerfolio; run again with --debug and report the traceback", file=stderr)
+        return ExitStatus.RECORD_ERROR
+
+
+def count(number: int, noun: str) -> str:
+    if number == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {plural}"
+
+
+def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.build import BuildRequest, build
+
+    lines = build(BuildRequest(
+        root=arguments.root, audience=arguments.audience, since=arguments.since,
+        until=arguments.until, drafts=arguments.drafts, out=arguments.out,
+        variant=arguments.variant, all_variants=arguments.all_variants))
+    for line in lines:
+        print(line, file=stdout)
+    return ExitStatus.OK
+
+
+def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.build import read_record
+
+    try:
+        record = read_record(arguments.root)
+    except RecordProblems as error:
+        for problem in error.problems:
+            print(problem.describe(), file=stdout)
+        print(f"{count(len(error.problems), 'error')}", file=stdout)
+        return ExitStatus.RECORD_ERROR
+    entries = sum(len(items) for items in record.entries.values())
+    print(f"no problems: {count(entries, 'entry')} and the profile checked", file=stdout)
+    return ExitStatus.OK
+
+
+def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.starter import write_starter_record
+
+    directory = arguments.directory if arguments.directory.is_absolute() else arguments.root / arguments.directory
+    written = write_starter_record(directory)
+    print(f"a new record in {directory}: {count(len(written), 'file')} written", file=stdout)
+    print(f"next: cd {directory} && careerfolio build", file=stdout)
+    return ExitStatus.OK
+
+
+def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.themes import discover_themes
+
+    for name, theme in sorted(discover_themes(arguments.root).items()):
+        parent = f", extends {theme.parent}" if theme.parent else ""
+        print(f"{name:<12} {theme.origin}{parent} — {theme.description}", file=stdout)
+    return ExitStatus.OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "themes": run_themes}

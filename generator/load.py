@@ -1,0 +1,261 @@
+"""Read the record's files into plain values that remember where each value was written.
+
+Nothing here knows the schema: load turns YAML and Markdown front matter into dicts and
+lists, and keeps the line and column of every value and key so that later stages can
+point at the exact spot when something is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+
+try:  # the C loader is several times faster on large records
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+Location = tuple  # a path into a value: ("impact", 0, "metric")
+
+SETTINGS_FILE = "careerfolio.yaml"
+MARKDOWN_COLLECTIONS = ("achievements", "projects")
+LIST_COLLECTIONS = ("certifications", "goals", "feedback", "learning")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file's values, with the positions of every value and every mapping key."""
+
+    path: Path
+    data: Any
+    values: dict = field(repr=False)  # Location -> Position of the value
+    keys: dict = field(repr=False)  # Location -> Position of the key that names it
+    body: str = ""
+    body_line: int = 1
+
+    def position(self, location: Location, key: bool = False) -> Position:
+        """The closest known position to `location`: the place itself, or its parent."""
+        table = self.keys if key else self.values
+        while True:
+            if location in table:
+                return table[location]
+            if key and location in self.values:
+                return self.values[location]
+            if not location:
+                return Position(1, 1)
+            location = location[:-1]
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One entry of a collection as written: its values and where they sit in its file."""
+
+    collection: str
+    source: SourceFile
+    prefix: Location  # where the item sits inside its file: () or (index,)
+    data: Any
+    stem: str  # the file name without extension, the fallback id
+
+    def position(self, location: Location = (), key: bool = False) -> Position:
+        return self.source.position(self.prefix + tuple(location), key=key)
+
+    def problem(self, location: Location, message: str, hint: str = "", key: bool = False) -> Problem:
+        spot = self.position(location, key=key)
+        return Problem(self.source.path, spot.line, spot.column, message, hint)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """Everything read from disk, before any schema is applied."""
+
+    root: Path
+    content_dir: Path
+    settings: SourceFile | None
+    profile: SourceFile | None
+    competencies: SourceFile | None
+    items: dict  # collection name -> tuple[RawItem, ...]
+    problems: tuple
+
+
+def load_settings(root: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """Read careerfolio.yaml first: it says where the content folder is."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return None, []
+    return read_yaml_file(path)
+
+
+def load_record(root: Path, content_dir: Path, settings: SourceFile | None = None) -> RawRecord:
+    """Read every file of the record; collect, never raise, what cannot be read."""
+    problems: list[Problem] = []
+
+    def single(name: str) -> SourceFile | None:
+        for suffix in YAML_SUFFIXES:
+            path = content_dir / (name + suffix)
+            if path.is_file():
+                source, found = read_yaml_file(path)
+                problems.extend(found)
+                return source
+        return None
+
+    profile = single("profile")
+    competencies = single("competencies")
+    items: dict[str, tuple[RawItem, ...]] = {}
+    for collection in MARKDOWN_COLLECTIONS + LIST_COLLECTIONS:
+        found_items, found = load_collection(content_dir, collection)
+        items[collection] = tuple(found_items)
+        problems.extend(found)
+    return RawRecord(root, content_dir, settings, profile, competencies, items, tuple(problems))
+
+
+def load_collection(content_dir: Path, collection: str) -> tuple[list[RawItem], list[Problem]]:
+    """A collection may be one YAML list file, a folder of one file per item, or both."""
+    problems: list[Problem] = []
+    items: list[RawItem] = []
+    for suffix in YAML_SUFFIXES:
+        path = content_dir / (collection + suffix)
+        if not path.is_file():
+            continue
+        source, found = read_yaml_file(path)
+        problems.extend(found)
+        if source is None or source.data is None:
+            continue
+        if not isinstance(source.data, list):
+            problems.append(Problem(path, 1, 1, f"{path.name} must be a list of entries",
+                                    "start each entry with '- ' at the left margin"))
+            continue
+        for index, entry in enumerate(source.data):
+            items.append(RawItem(collection, source, (index,), entry, ""))
+    folder = content_dir / collection
+    if folder.is_dir():
+        suffixes = YAML_SUFFIXES + ((".md",) if collection in MARKDOWN_COLLECTIONS else ())
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".", "_")) or path.suffix not in suffixes or not path.is_file():
+                continue
+            if path.suffix == ".md":
+                source, found = read_markdown_file(path)
+            else:
+                source, found = read_yaml_file(path)
+            problems.extend(found)
+            if source is not None:
+                items.append(RawItem(collection, source, (), source.data, path.stem))
+    return items, problems
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    try:
+        return path.read_bytes().decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, 1, "the file is not UTF-8 text",
+                              "save it with UTF-8 encoding")]
+    except OSError as error:
+        return None, [Problem(path, 1, 1, f"cannot read the file ({error.strerror})",
+                              "check that it exists and is readable")]
+
+
+def read_yaml_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    return parse_yaml(path, text, line_offset=0)
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+
+
+def read_markdown_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """A Markdown entry: YAML front matter between two `---` lines, then the body."""
+    text, problems = read_text(path)
+    if text is None:
+        return None, problems
+    match = FRONT_MATTER.match(text)
+    if not match:
+        if text.startswith("---"):
+            return None, [Problem(path, 1, 1, "the front matter is never closed",
+                                  "end it with a line of three dashes: ---")]
+        return None, [Problem(path, 1, 1, "the file has no front matter",
+                              "start it with ---, then title: and date:, then ---")]
+    source, problems = parse_yaml(path, match.group(1), line_offset=1)
+    if source is None:
+        return None, problems
+    body_line = text.count("\n", 0, match.end()) + 1
+    data = {} if source.data is None else source.data
+    return SourceFile(path, data, source.values, source.keys, text[match.end():], body_line), problems
+
+
+YAML_HINTS = (
+    ("mapping values are not allowed", "put quotes around a value that contains ': '"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("found undefined alias", "define the &anchor before using *alias, or quote the *"),
+    ("could not find expected ':'", "each line of a mapping needs 'key: value'; check the line above"),
+    ("expected <block end>", "check the indentation: items of one list or mapping line up"),
+    ("did not find expected '-' indicator", "list items must all start with '- ' at one indentation"),
+    ("found unexpected end of stream", "a quote or bracket is never closed"),
+    ("while scanning a quoted scalar", "a quote is never closed"),
+    ("found unhashable key", "a key cannot be a list or mapping; quote it"),
+)
+
+
+def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse with the safe loader, keeping positions; a syntax error becomes a Problem."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        column = (mark.column + 1) if mark else 1
+        what = " ".join(filter(None, [error.context, error.problem]))
+        hint = next((h for needle, h in YAML_HINTS if needle in what),
+                    "check indentation and quoting on this line and the one above")
+        return None, [Problem(path, line, column, f"YAML syntax error: {what}", hint)]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1 + line_offset, 1, f"YAML error: {error}",
+                              "check the file's syntax")]
+    finally:
+        loader.dispose()
+    values: dict = {}
+    keys: dict = {}
+    problems: list[Problem] = []
+    if node is not None:
+        for location, spot, is_key, duplicate in walk_positions(node, (), line_offset):
+            if duplicate:
+                problems.append(Problem(path, spot.line, spot.column,
+                                        f"the key '{location[-1]}' is written twice",
+                                        "keep one; YAML would silently use the last"))
+            (keys if is_key else values)[location] = spot
+    return SourceFile(path, data, values, keys), problems
+
+
+def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator:
+    yield location, Position(node.start_mark.line + 1 + offset, node.start_mark.column + 1), False, False
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key == "<<":
+                continue
+            here = location + (key,)
+            spot = Position(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            yield here, spot, True, key in seen
+            seen.add(key)
+            yield from walk_positions(value_node, here, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from walk_positions(item, location + (index,), offset)

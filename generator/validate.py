@@ -1,0 +1,338 @@
+"""Apply the schema to what was loaded, and check every reference between entries.
+
+The result is a `Record`: typed, frozen entries that still know which file and line they
+came from. Every problem in the whole record is collected before anything is raised, and
+each is reworded from pydantic's vocabulary into the user's.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.load import RawItem, RawRecord, SourceFile
+from generator.model import (
+    COLLECTION_MODELS,
+    Competencies,
+    Model,
+    Profile,
+    Settings,
+)
+from generator.problems import Problem, RecordProblems
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated entry: the model, its id, its Markdown body and where it was written."""
+
+    collection: str
+    id: str
+    model: Any
+    body: str
+    origin: RawItem
+
+    @property
+    def path(self) -> Path:
+        return self.origin.source.path
+
+
+@dataclass(frozen=True)
+class Record:
+    """The whole record, typed and cross-checked; the input of every later stage."""
+
+    root: Path
+    content_dir: Path
+    settings: Settings
+    settings_source: SourceFile | None
+    profile: Profile
+    profile_source: SourceFile | None
+    competencies: Competencies
+    competencies_source: SourceFile | None
+    entries: dict  # collection -> tuple[Entry, ...] in file order
+
+    def collection(self, name: str) -> tuple[Entry, ...]:
+        return self.entries.get(name, ())
+
+
+def validate_settings(source: SourceFile | None) -> tuple[Settings, list[Problem]]:
+    """Settings are validated on their own first: they decide where the content is."""
+    if source is None:
+        return Settings(), []
+    model, problems = validate_model(Settings, source.data if source.data is not None else {},
+                                     _whole_file(source))
+    return model or Settings(), problems
+
+
+def validate_record(raw: RawRecord, settings: Settings) -> Record:
+    """Validate every file and reference; raise RecordProblems listing all of them."""
+    problems = list(raw.problems)
+
+    profile = None
+    if raw.profile is None:
+        problems.append(Problem(raw.content_dir / "profile.yaml", 1, 1,
+                                "the record has no profile.yaml",
+                                "create it with at least `name: Your Name`"))
+    else:
+        profile, found = validate_model(Profile, raw.profile.data if raw.profile.data is not None
+                                        else {}, _whole_file(raw.profile))
+        problems.extend(found)
+
+    competencies = Competencies()
+    if raw.competencies is not None and raw.competencies.data is not None:
+        model, found = validate_model(Competencies, raw.competencies.data,
+                                      _whole_file(raw.competencies))
+        problems.extend(found)
+        competencies = model or competencies
+        problems.extend(_duplicate_ids(
+            [(c.id, (("competencies", index, "id"))) for index, c in enumerate(competencies.competencies)],
+            _whole_file(raw.competencies), "competency"))
+
+    entries: dict[str, tuple[Entry, ...]] = {}
+    for collection, model_class in COLLECTION_MODELS.items():
+        valid: list[Entry] = []
+        for item in raw.items.get(collection, ()):
+            model, found = validate_model(model_class, item.data, item)
+            problems.extend(found)
+            if model is not None:
+                body = item.source.body if item.prefix == () else ""
+                valid.append(Entry(collection, "", model, body, item))
+        entries[collection] = tuple(assign_ids(valid, problems))
+
+    record = Record(raw.root, raw.content_dir, settings, raw.settings, profile or Profile(name="?"),
+                    raw.profile, competencies, raw.competencies, entries)
+    problems.extend(check_references(record))
+    if problems:
+        raise RecordProblems(problems)
+    return record
+
+
+def _whole_file(source: SourceFile) -> RawItem:
+    return RawItem("", source, (), source.data, source.path.stem)
+
+
+def validate_model(model_class: type[Model], data: Any, item: RawItem) -> tuple[Any, list[Problem]]:
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else f"'{data}'"
+        return None, [item.problem((), f"expected keys and values here, found {what}",
+                                   "write one `key: value` per line")]
+    try:
+        return model_class.model_validate(data), []
+    except ValidationError as error:
+        return None, [reword(detail, model_class, item) for detail in error.errors()]
+
+
+def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem:
+    """Turn one pydantic error into a `message — hint` about the user's own key."""
+    location = tuple(part for part in detail["loc"] if not _is_internal_part(part))
+    kind = detail["type"]
+    field = next((str(part) for part in reversed(location) if isinstance(part, str)), "the value")
+    value = detail.get("input")
+    context = detail.get("ctx") or {}
+    if kind == "extra_forbidden":
+        known = sorted(known_keys(model_class, location[:-1]))
+        close = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "known keys here: " + ", ".join(known)
+        return item.problem(location, f"unknown key '{location[-1]}'", hint, key=True)
+    if kind == "missing":
+        return item.problem(location[:-1], f"'{field}' is missing",
+                            f"add `{field}:` to this entry")
+    if kind == "literal_error":
+        expected = context.get("expected", "").replace("'", "")
+        return item.problem(location, f"'{value}' is not a valid {field}",
+                            f"use one of: {expected.replace(' or ', ', ')}")
+    if kind in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
+        return item.problem(location, f"{field} must be a number, not '{value}'",
+                            "write digits only, without units or commas, e.g. 120000")
+    if kind == "list_type":
+        return item.problem(location, f"{field} must be a list",
+                            f"write `{field}: [a, b]` or one '- item' per line")
+    if kind in ("string_type",):
+        return item.problem(location, f"{field} must be text, not {type(value).__name__}",
+                            "put quotes around it")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return item.problem(location, f"{field} must be a set of keys and values",
+                            "indent `key: value` lines under it")
+    if kind in ("bool_parsing", "bool_type"):
+        return item.problem(location, f"{field} must be true or false, not '{value}'",
+                            "write true or false")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return item.problem(location, f"{field} is {value}, out of range", _range_hint(context))
+    if kind == "string_too_short":
+        return item.problem(location, f"{field} is empty", f"write a {field} or remove the key")
+    message = str(detail["msg"])
+    message = re.sub(r"^(Value error|Assertion failed), ", "", message)
+    text, _, hint = message.partition(" — ")
+    return item.problem(location, text, hint or "see the content format in the docs")
+
+
+def _range_hint(context: dict) -> str:
+    bounds = []
+    for key, word in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+        if key in context:
+            bounds.append(f"{word} {context[key]}")
+    return "it must be " + " and ".join(bounds)
+
+
+def _is_internal_part(part: Any) -> bool:
+    # pydantic names union members and validator wrappers inside locations
+    return isinstance(part, str) and ("[" in part or part in ("function-after", "function-plain"))
+
+
+def known_keys(model_class: type[BaseModel], location: tuple) -> set[str]:
+    """The keys allowed at `location` below `model_class`, for "did you mean"."""
+    current: Any = model_class
+    for part in location:
+        if isinstance(part, int):
+            continue
+        current = _model_in(current)
+        if current is None or part not in current.model_fields:
+            return set()
+        current = current.model_fields[part].annotation
+    current = _model_in(current)
+    return set(current.model_fields) if current is not None else set()
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, typing.Union, types.UnionType, typing.Annotated, dict):
+        for argument in typing.get_args(annotation)[::-1 if origin is dict else 1]:
+            found = _model_in(argument)
+            if found is not None:
+                return found
+    return None
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII id for file names and URLs."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
+    """An id is the `id:` key, else the file name, else a slug of the title."""
+    result: list[Entry] = []
+    explicit: dict[str, Entry] = {}
+    taken: set[str] = set()
+    for entry in entries:
+        given = getattr(entry.model, "id", None)
+        if given:
+            if not ID_PATTERN.match(given):
+                problems.append(entry.origin.problem(("id",), f"the id '{given}' cannot be used in a web address",
+                                                     f"use letters, digits and dashes, e.g. '{slugify(given)}'"))
+            if given in explicit:
+                first = explicit[given].origin.position()
+                problems.append(entry.origin.problem(
+                    ("id",), f"the id '{given}' is already used by another {entry.collection[:-1]}"
+                    f" ({explicit[given].path.name}:{first.line})", "give each entry its own id"))
+            explicit[given] = entry
+    for entry in entries:
+        given = getattr(entry.model, "id", None)
+        if given:
+            identifier = given
+        else:
+            base = slugify(entry.origin.stem or _title_of(entry.model))
+            identifier, counter = base, 2
+            while identifier in taken or identifier in explicit:
+                identifier, counter = f"{base}-{counter}", counter + 1
+        taken.add(identifier)
+        result.append(Entry(entry.collection, identifier, entry.model, entry.body, entry.origin))
+    return result
+
+
+def _title_of(model: Any) -> str:
+    for attribute in ("title", "name", "author"):
+        value = getattr(model, attribute, None)
+        if value:
+            return str(value)
+    return "entry"
+
+
+def _duplicate_ids(ids: list[tuple[str, tuple]], item: RawItem, what: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for identifier, location in ids:
+        if identifier in seen:
+            problems.append(item.problem(location, f"the {what} id '{identifier}' is used twice",
+                                         "give each one its own id"))
+        seen.add(identifier)
+    return problems
+
+
+REFERENCE_FIELDS = {
+    "competencies": "competencies",
+    "projects": "projects",
+    "goals": "goals",
+}
+
+
+def check_references(record: Record) -> list[Problem]:
+    """Every id an entry names must exist, and every file it names must be in the content."""
+    known = {
+        "competencies": {c.id for c in record.competencies.competencies},
+        "projects": {entry.id for entry in record.collection("projects")},
+        "goals": {entry.id for entry in record.collection("goals")},
+    }
+    problems: list[Problem] = []
+    for collection in COLLECTION_MODELS:
+        for entry in record.collection(collection):
+            for field, target in REFERENCE_FIELDS.items():
+                names = getattr(entry.model, field, None)
+                if not names or (field == "competencies" and collection == "competencies"):
+                    continue
+                for index, name in enumerate(names):
+                    if name in known[target]:
+                        continue
+                    close = difflib.get_close_matches(name, sorted(known[target]), n=1, cutoff=0.6)
+                    if close:
+                        hint = f"did you mean '{close[0]}'?"
+                    elif not known[target]:
+                        hint = _nothing_to_reference(target)
+                    else:
+                        hint = "known ids: " + ", ".join(sorted(known[target])[:8])
+                    problems.append(entry.origin.problem(
+                        (field, index), f"no {target[:-1] if target != 'competencies' else 'competency'}"
+                        f" has the id '{name}'", hint))
+            for index, evidence in enumerate(getattr(entry.model, "evidence", ()) or ()):
+                if evidence.file is not None:
+                    problem = check_asset(record.content_dir, evidence.file)
+                    if problem:
+                        problems.append(entry.origin.problem(("evidence", index, "file"), *problem))
+    if record.profile.photo and record.profile_source is not None:
+        problem = check_asset(record.content_dir, record.profile.photo)
+        if problem:
+            problems.append(_whole_file(record.profile_source).problem(("photo",), *problem))
+    return problems
+
+
+def _nothing_to_reference(target: str) -> str:
+    if target == "competencies":
+        return "the record has no competencies.yaml; add the ladder's competencies there"
+    return f"the record has no {target} yet"
+
+
+def check_asset(content_dir: Path, name: str) -> tuple[str, str] | None:
+    """An evidence file or photo must be a file inside the content folder."""
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        return (f"'{name}' points outside the content folder",
+                "put the file under content/assets/ and write assets/<file>")
+    if not (content_dir / relative).is_file():
+        near = sorted(str(p.relative_to(content_dir)) for p in (content_dir / "assets").rglob("*")
+                      if p.is_file()) if (content_dir / "assets").is_dir() else []
+        close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
+        return (f"the file '{name}' does not exist",
+                f"did you mean '{close[0]}'?" if close else "put it under content/assets/")
+    return None
