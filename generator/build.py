@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.cli_text import count
 from generator.case import Case, CaseOptions, build_case, today_for_build
 from generator.load import load_record, load_settings
 from generator.model import PartialDate, Settings
@@ -114,7 +115,7 @@ def build(request: BuildRequest) -> list[str]:
         count = write_tree(target.folder / "site", site.files, site.copies)
         label = f"site ({target.name})" if target.name else "site"
         lines.append(f"{label}: {display_path(target.folder / 'site')}/ — {count} files, "
-                     f"{len(case.achievements)} achievements, audience {case.audience}")
+                     f"{count(len(case.achievements), 'achievement')}, audience {case.audience}")
         lines.append(f"  {case.left_out_sentence()}")
         if not case.base_url:
             lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from generator import __version__
+from generator.cli_text import count
 from generator.problems import ExitStatus, RecordProblems, UsageError, UserError
 
 
@@ -95,13 +96,6 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         print(f"careerfolio: internal error: {type(error).__name__}: {error} — this is a bug in "
               "careerfolio; run again with --debug and report the traceback", file=stderr)
         return ExitStatus.RECORD_ERROR
-
-
-def count(number: int, noun: str) -> str:
-    if number == 1:
-        return f"1 {noun}"
-    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
-    return f"{number} {plural}"
 
 
 def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -18,9 +18,21 @@ import yaml
 from generator.problems import Problem
 
 try:  # the C loader is several times faster on large records
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as BaseLoader  # type: ignore[assignment]
+
+
+class RecordLoader(BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, keeping dates as written so the schema can judge them.
+
+    PyYAML turns `2025-03-14` into a date itself and fails with a bare ValueError on
+    `2025-13-01`; kept as text, a bad date gets a message at its own line.
+    """
+
+
+RecordLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                             lambda loader, node: loader.construct_scalar(node))
 
 Location = tuple  # a path into a value: ("impact", 0, "metric")
 
@@ -207,25 +219,29 @@ YAML_HINTS = (
     ("did not find expected '-' indicator", "list items must all start with '- ' at one indentation"),
     ("found unexpected end of stream", "a quote or bracket is never closed"),
     ("while scanning a quoted scalar", "a quote is never closed"),
+    ("did not find expected ',' or ']'", "close the list with ] on the same line, or write one '- item' per line"),
+    ("did not find expected ',' or '}'", "close the mapping with } on the same line"),
     ("found unhashable key", "a key cannot be a list or mapping; quote it"),
 )
 
 
 def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | None, list[Problem]]:
     """Parse with the safe loader, keeping positions; a syntax error becomes a Problem."""
-    loader = SafeLoader(text)
+    loader = RecordLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context and error.context.startswith("while parsing a flow") and error.context_mark:
+            mark = error.context_mark  # an unclosed [ or { is reported where it opens
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
         what = " ".join(filter(None, [error.context, error.problem]))
         hint = next((h for needle, h in YAML_HINTS if needle in what),
                     "check indentation and quoting on this line and the one above")
         return None, [Problem(path, line, column, f"YAML syntax error: {what}", hint)]
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:
         return None, [Problem(path, 1 + line_offset, 1, f"YAML error: {error}",
                               "check the file's syntax")]
     finally:
