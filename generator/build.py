@@ -23,6 +23,7 @@ from generator.write import check_output_location, prepare_output_root, write_tr
 
 def read_record(root: Path) -> Record:
     """Load and validate a whole record; raise RecordProblems with every problem in it."""
+    root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
     settings_source, problems = load_settings(root)
@@ -112,9 +113,9 @@ def build(request: BuildRequest) -> list[str]:
     lines = []
     for target, case, site in rendered:
         prepare_output_root(target.folder)
-        count = write_tree(target.folder / "site", site.files, site.copies)
+        files_written = write_tree(target.folder / "site", site.files, site.copies)
         label = f"site ({target.name})" if target.name else "site"
-        lines.append(f"{label}: {display_path(target.folder / 'site')}/ — {count} files, "
+        lines.append(f"{label}: {display_path(target.folder / 'site')}/ — {files_written} files, "
                      f"{count(len(case.achievements), 'achievement')}, audience {case.audience}")
         lines.append(f"  {case.left_out_sentence()}")
         if not case.base_url:

@@ -7,6 +7,7 @@ inside the commands that use them, so `careerfolio --help` starts at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
 from pathlib import Path
@@ -33,10 +34,14 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Run `careerfolio COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"careerfolio {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-C", dest="root", metavar="DIR", type=Path, default=Path("."),
-                        help="the record's folder (default: the current folder)")
-    common.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    # -C and --debug are accepted before or after the command, as with `git -C`
+    for where, default_root, default_debug in ((parser, Path("."), False),
+                                               (common := argparse.ArgumentParser(add_help=False),
+                                                argparse.SUPPRESS, argparse.SUPPRESS)):
+        where.add_argument("-C", dest="root", metavar="DIR", type=Path, default=default_root,
+                           help="the record's folder (default: the current folder)")
+        where.add_argument("--debug", action="store_true", default=default_debug,
+                           help="show a traceback for internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="build the site into output/",
@@ -70,8 +75,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     stderr = stderr or sys.stderr
     parser = make_parser()
     try:
-        arguments = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse has printed the usage message
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            arguments = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed help, the version or the usage error
         return int(exit_.code or 0)
     if arguments.command is None:
         parser.print_help(stdout)

@@ -55,9 +55,11 @@ class ThemeChain:
 def discover_themes(record_root: Path | None) -> dict[str, Theme]:
     """Every theme by name; a record's theme of the same name hides the built-in one."""
     found: dict[str, Theme] = {}
-    places = [(builtin_themes_dir(), "built-in")]
-    if record_root is not None and (record_root / "themes").is_dir():
-        places.append((record_root / "themes", "record"))
+    builtin = builtin_themes_dir()
+    places = [(builtin, "built-in")]
+    own = record_root / "themes" if record_root is not None else None
+    if own is not None and own.is_dir() and own.resolve() != builtin.resolve():
+        places.append((own, "record"))
     for place, origin in places:
         for folder in sorted(place.iterdir()):
             manifest = folder / "theme.yaml"

@@ -106,12 +106,11 @@ def validate_record(raw: RawRecord, settings: Settings) -> Record:
                 valid.append(Entry(collection, "", model, body, item))
         entries[collection] = tuple(assign_ids(valid, problems))
 
-    record = Record(raw.root, raw.content_dir, settings, raw.settings, profile or Profile(name="?"),
-                    raw.profile, competencies, raw.competencies, entries)
-    problems.extend(check_references(record))
+    problems.extend(check_references(raw, {c.id for c in competencies.competencies}))
     if problems:
         raise RecordProblems(problems)
-    return record
+    return Record(raw.root, raw.content_dir, settings, raw.settings, profile, raw.profile,
+                  competencies, raw.competencies, entries)
 
 
 def _whole_file(source: SourceFile) -> RawItem:
@@ -271,49 +270,64 @@ def _duplicate_ids(ids: list[tuple[str, tuple]], item: RawItem, what: str) -> li
     return problems
 
 
-REFERENCE_FIELDS = {
-    "competencies": "competencies",
-    "projects": "projects",
-    "goals": "goals",
-}
+REFERENCE_FIELDS = ("competencies", "projects", "goals")
 
 
-def check_references(record: Record) -> list[Problem]:
-    """Every id an entry names must exist, and every file it names must be in the content."""
+def raw_id(item: RawItem) -> str | None:
+    """The id an entry will get, read from its raw values (it may not validate)."""
+    data = item.data if isinstance(item.data, dict) else {}
+    given = data.get("id")
+    if isinstance(given, str) and given:
+        return given
+    if item.stem:
+        return slugify(item.stem)
+    title = data.get("title") or data.get("name") or data.get("author")
+    return slugify(str(title)) if title else None
+
+
+def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
+    """Every id an entry names must exist, and every file it names must be in the content.
+
+    This reads the raw values, so an entry with a schema error still has its references
+    checked: the user sees every problem in one run.
+    """
     known = {
-        "competencies": {c.id for c in record.competencies.competencies},
-        "projects": {entry.id for entry in record.collection("projects")},
-        "goals": {entry.id for entry in record.collection("goals")},
+        "competencies": competency_ids,
+        "projects": {i for i in map(raw_id, raw.items.get("projects", ())) if i},
+        "goals": {i for i in map(raw_id, raw.items.get("goals", ())) if i},
     }
     problems: list[Problem] = []
     for collection in COLLECTION_MODELS:
-        for entry in record.collection(collection):
-            for field, target in REFERENCE_FIELDS.items():
-                names = getattr(entry.model, field, None)
-                if not names or (field == "competencies" and collection == "competencies"):
+        for item in raw.items.get(collection, ()):
+            data = item.data if isinstance(item.data, dict) else {}
+            for field in REFERENCE_FIELDS:
+                names = data.get(field)
+                if not isinstance(names, list) or (field == "goals" and collection == "goals"):
                     continue
                 for index, name in enumerate(names):
-                    if name in known[target]:
+                    if not isinstance(name, str) or name in known[field]:
                         continue
-                    close = difflib.get_close_matches(name, sorted(known[target]), n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(name, sorted(known[field]), n=1, cutoff=0.6)
                     if close:
                         hint = f"did you mean '{close[0]}'?"
-                    elif not known[target]:
-                        hint = _nothing_to_reference(target)
+                    elif not known[field]:
+                        hint = _nothing_to_reference(field)
                     else:
-                        hint = "known ids: " + ", ".join(sorted(known[target])[:8])
-                    problems.append(entry.origin.problem(
-                        (field, index), f"no {target[:-1] if target != 'competencies' else 'competency'}"
-                        f" has the id '{name}'", hint))
-            for index, evidence in enumerate(getattr(entry.model, "evidence", ()) or ()):
-                if evidence.file is not None:
-                    problem = check_asset(record.content_dir, evidence.file)
+                        hint = "known ids: " + ", ".join(sorted(known[field])[:8])
+                    noun = "competency" if field == "competencies" else field[:-1]
+                    problems.append(item.problem((field, index), f"no {noun} has the id '{name}'", hint))
+            evidence = data.get("evidence")
+            for index, entry in enumerate(evidence if isinstance(evidence, list) else ()):
+                name = entry.get("file") if isinstance(entry, dict) else None
+                if isinstance(name, str):
+                    problem = check_asset(raw.content_dir, name)
                     if problem:
-                        problems.append(entry.origin.problem(("evidence", index, "file"), *problem))
-    if record.profile.photo and record.profile_source is not None:
-        problem = check_asset(record.content_dir, record.profile.photo)
+                        problems.append(item.problem(("evidence", index, "file"), *problem))
+    profile = raw.profile.data if raw.profile is not None and isinstance(raw.profile.data, dict) else {}
+    if isinstance(profile.get("photo"), str):
+        problem = check_asset(raw.content_dir, profile["photo"])
         if problem:
-            problems.append(_whole_file(record.profile_source).problem(("photo",), *problem))
+            problems.append(_whole_file(raw.profile).problem(("photo",), *problem))
     return problems
 
 

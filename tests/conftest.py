@@ -1,0 +1,71 @@
+"""Helpers shared by the tests: write a record from a dict of files, run the CLI in-process."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*arguments: str | Path) -> Run:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main([str(a) for a in arguments], stdout=stdout, stderr=stderr)
+    return Run(int(status), stdout.getvalue(), stderr.getvalue())
+
+
+def write_record(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (relative path -> text, dedented) under `root`; return root."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to compare outputs exactly."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """Copy a fixture record into a temporary folder, so tests may build into it."""
+
+    def copy(name: str) -> Path:
+        destination = tmp_path / name
+        shutil.copytree(FIXTURES / name, destination)
+        return destination
+
+    return copy
+
+
+@pytest.fixture
+def sample_record(tmp_path) -> Path:
+    """A copy of the project's own sample record."""
+    destination = tmp_path / "sample"
+    destination.mkdir()
+    shutil.copy(PROJECT / "careerfolio.yaml", destination / "careerfolio.yaml")
+    shutil.copytree(PROJECT / "content", destination / "content")
+    return destination
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch):
+    # 2026-01-15: builds in tests are reproducible whatever day they run
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1768435200")

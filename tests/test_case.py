@@ -1,0 +1,115 @@
+"""The case: what one audience sees, and the numbers, coverage and statuses derived from it."""
+
+import datetime as dt
+
+from generator.build import read_record
+from generator.case import CaseOptions, build_case, certification_status, normalise_unit, within
+from generator.model import PartialDate
+from conftest import FIXTURES, write_record
+
+CANARY = FIXTURES / "canary"
+
+
+def case_for(audience="public", **options):
+    return build_case(read_record(CANARY), CaseOptions(audience=audience, today=dt.date(2026, 1, 15), **options))
+
+
+def test_public_case_holds_only_public_entries():
+    case = case_for("public")
+    assert [a.title for a in case.achievements] == ["Public win"]
+    assert [p.title for p in case.projects] == ["Public project"]
+    assert [g.title for g in case.goals] == ["Public goal"]
+    assert case.left_out == (("internal", 6), ("private", 5))
+
+
+def test_internal_case_adds_internal_entries_and_never_private_ones():
+    case = case_for("internal")
+    titles = {a.title for a in case.achievements}
+    assert titles == {"Public win", "ZQXINTERNAL achievement title"}
+    assert not any("ZQXPRIVATE" in f.quote for f in case.feedback)
+
+
+def test_references_to_entries_the_audience_cannot_see_are_dropped():
+    (win,) = case_for("public").achievements
+    assert [p.id for p in win.projects] == ["public-project"]
+    assert win.goals == ()
+
+
+def test_totals_sum_only_visible_amounts_and_keep_currencies_apart():
+    public = {(t.metric, t.unit): t.amount for t in case_for("public").totals}
+    assert public == {("Cost savings", "USD"): 1000}
+    internal = {(t.metric, t.unit): t.amount for t in case_for("internal").totals}
+    assert internal[("Cost savings", "USD")] == 5444
+    assert internal[("ZQXINTERNAL metric", "EUR")] == 1
+
+
+def test_percentages_are_not_added_up(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: P\n",
+        "content/achievements/a.md": "---\ntitle: A\ndate: 2025\nimpact: [{metric: Adoption, value: 30, unit: '%'}]\n---\n",
+        "content/achievements/b.md": "---\ntitle: B\ndate: 2025\nimpact: [{metric: adoption, value: 45, unit: percent}]\n---\n",
+    })
+    (total,) = build_case(read_record(tmp_path), CaseOptions()).totals
+    assert (total.kind, total.amount, len(total.achievements)) == ("best", 45, 2)
+
+
+def test_coverage_marks_gaps_and_weights(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: P\n",
+        "content/competencies.yaml": "competencies:\n  - {id: a, name: A, weight: 3}\n  - {id: b, name: B}\n",
+        "content/achievements/x.md": "---\ntitle: X\ndate: 2025\ncompetencies: [a]\n---\n",
+    })
+    case = build_case(read_record(tmp_path), CaseOptions())
+    assert [(c.id, c.strength) for c in case.competencies] == [("a", "thin"), ("b", "gap")]
+    assert (case.coverage.covered, case.coverage.total, case.coverage.weighted_percent) == (1, 2, 75.0)
+    assert [c.id for c in case.gaps] == ["b"]
+
+
+def test_the_review_period_leaves_old_entries_out_of_the_case():
+    case = case_for("public", since=PartialDate(2025, 3))
+    assert case.achievements == ()
+    # the public achievement, certification, feedback and learning all predate March 2025
+    assert ("outside the period", 4) in case.left_out
+
+
+def test_an_ongoing_period_overlaps_any_later_window():
+    assert within(PartialDate(2020), None, PartialDate(2025), None)
+    assert not within(PartialDate(2020), PartialDate(2021), PartialDate(2025), None)
+    assert within(None, None, PartialDate(2025), PartialDate(2025))
+
+
+def test_certification_status_follows_the_build_date():
+    today = dt.date(2026, 1, 15)
+    assert certification_status(None, today) == "valid"
+    assert certification_status(PartialDate(2025, 12), today) == "expired"
+    assert certification_status(PartialDate(2026, 3, 1), today) == "expiring"
+    assert certification_status(PartialDate(2027), today) == "valid"
+
+
+def test_units_are_spelled_one_way():
+    assert [normalise_unit(u) for u in ("usd", "$", "hours", "Minutes", "%", "teams")] == [
+        "USD", "USD", "h", "min", "%", "teams"]
+
+
+def test_drafts_stay_out_unless_asked_for(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: P\n",
+        "content/achievements/x.md": "---\ntitle: X\ndate: 2025\ndraft: true\n---\n",
+    })
+    record = read_record(tmp_path)
+    assert build_case(record, CaseOptions()).achievements == ()
+    assert len(build_case(record, CaseOptions(drafts=True)).achievements) == 1
+
+
+def test_variant_tags_keep_and_exclude_entries():
+    assert case_for("internal", tags=("zqxinternal-tag",)).achievements[0].title.startswith("ZQXINTERNAL")
+    assert [a.title for a in case_for("internal", exclude_tags=("zqxinternal-tag",)).achievements] == ["Public win"]
+
+
+def test_goal_progress_counts_done_goals_as_complete_and_ignores_dropped(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: P\n",
+        "content/goals.yaml": "- {title: A, progress: 50, status: in-progress}\n- {title: B, status: done}\n"
+                              "- {title: C, status: dropped, progress: 0}\n",
+    })
+    assert build_case(read_record(tmp_path), CaseOptions()).plan_progress == 75

@@ -1,0 +1,61 @@
+"""Markdown is safe by default; numbers and dates read the way people write them."""
+
+from generator.case import ImpactView
+from generator.markdown import MarkdownRenderer
+from generator.model import PartialDate
+from generator.render import format_amount, format_compact, format_date, format_impact, format_number
+
+
+def test_raw_html_is_escaped_unless_allowed():
+    text = "Hello <script>alert(1)</script> <b>bold</b>"
+    assert "<script>" not in MarkdownRenderer().render(text)
+    assert "&lt;script&gt;" in MarkdownRenderer().render(text)
+    assert "<b>bold</b>" in MarkdownRenderer(allow_html=True).render(text)
+
+
+def test_unsafe_link_schemes_are_dropped():
+    html = MarkdownRenderer().render("[x](javascript:alert(1)) [y](vbscript:run) [z](https://ok.example)")
+    assert 'href="javascript:' not in html and 'href="vbscript:' not in html
+    assert html.count("<a ") == 1
+    assert 'href="https://ok.example"' in html
+
+
+def test_tables_footnotes_and_heading_anchors_work():
+    html = MarkdownRenderer().render("## The result\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1]\n\n[^1]: Source.\n")
+    assert '<h2 id="the-result">' in html
+    assert "<table>" in html
+    assert 'class="footnote-ref"' in html
+
+
+def test_asset_links_are_rewritten_to_the_copied_files():
+    html = MarkdownRenderer().render("![chart](assets/c.svg) [doc](./assets/d.pdf)", asset_prefix="../../")
+    assert 'src="../../assets/c.svg"' in html
+    assert 'href="../../assets/d.pdf"' in html
+
+
+def test_amounts_carry_their_units():
+    assert format_amount(120000, "USD") == "$120,000"
+    assert format_amount(85000, "CHF") == "85,000 CHF"
+    assert format_amount(-26, "min") == "−26 min"
+    assert format_amount(99.95, "%") == "99.95%"
+    assert format_number(1234.5) == "1,234.5"
+
+
+def test_headline_numbers_are_compact():
+    assert format_compact(120000, "USD") == "$120k"
+    assert format_compact(1_250_000, "EUR") == "€1.2M" or format_compact(1_250_000, "EUR") == "€1.25M"
+    assert format_compact(6100, "h") == "6,100 h"
+    assert format_compact(-91, "min") == "−91 min"
+
+
+def test_an_impact_reads_as_before_after_and_change():
+    impact = ImpactView("CI build time", "min", None, None, 41, 15)
+    assert format_impact(impact) == "41 → 15 min (−63%)"
+    availability = ImpactView("Availability", "%", None, None, 99.5, 99.95)
+    assert format_impact(availability) == "99.5% → 99.95% (+0.45 pp)"
+
+
+def test_dates_show_the_precision_they_were_given():
+    assert format_date(PartialDate(2025)) == "2025"
+    assert format_date(PartialDate(2025, 3)) == "Mar 2025"
+    assert format_date(PartialDate(2025, 3, 14)) == "14 Mar 2025"

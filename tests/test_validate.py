@@ -1,0 +1,74 @@
+"""Validation rewords every schema error into `path:line:col: message — hint` and checks references."""
+
+import pytest
+
+from generator.build import read_record
+from generator.model import PartialDate
+from generator.problems import RecordProblems
+from conftest import FIXTURES, write_record
+
+import yaml
+
+
+def invalid_cases():
+    for folder in sorted((FIXTURES / "invalid").iterdir()):
+        yield pytest.param(folder, id=folder.name)
+
+
+@pytest.mark.parametrize("folder", invalid_cases())
+def test_invalid_record_reports_exactly_the_expected_problems(folder, monkeypatch):
+    """Each invalid fixture keeps its expected problems as data, in expected.yaml."""
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(folder)
+    with pytest.raises(RecordProblems) as raised:
+        read_record(folder / "record")
+    described = [p.describe(folder / "record") for p in raised.value.problems]
+    assert described == expected
+
+
+def test_every_problem_in_the_record_is_reported_in_one_run():
+    with pytest.raises(RecordProblems) as raised:
+        read_record(FIXTURES / "invalid" / "many-problems" / "record")
+    files = {p.path.name for p in raised.value.problems}
+    assert {"a.md", "b.md", "goals.yaml", "profile.yaml"} <= files
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025", PartialDate(2025)), ("2025-03", PartialDate(2025, 3)),
+    ("2025-03-14", PartialDate(2025, 3, 14)), (2024, PartialDate(2024)),
+])
+def test_dates_keep_the_precision_they_were_written_with(text, expected):
+    assert PartialDate.parse(text) == expected
+
+
+@pytest.mark.parametrize("text, words", [
+    ("2025-02-30", "has no day 30"), ("2025-00", "no month 0"), ("March 2025", "not a date"),
+    ("25-03-01", "not a date"),
+])
+def test_impossible_dates_are_refused_with_a_reason(text, words):
+    with pytest.raises(ValueError, match=words):
+        PartialDate.parse(text)
+
+
+def test_a_partial_date_spans_its_whole_month_or_year():
+    assert PartialDate(2024, 2).last_day.day == 29
+    assert PartialDate(2025).first_day.isoformat() == "2025-01-01"
+
+
+def test_ids_come_from_the_id_key_then_the_file_name_then_the_title(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: A\n",
+        "content/achievements/from-file.md": "---\ntitle: X\ndate: 2025\n---\n",
+        "content/achievements/other.md": "---\nid: given\ntitle: Y\ndate: 2025\n---\n",
+        "content/goals.yaml": "- title: Ship the Thing!\n- title: Ship the thing\n",
+    })
+    record = read_record(tmp_path)
+    assert [e.id for e in record.collection("achievements")] == ["from-file", "given"]
+    assert [e.id for e in record.collection("goals")] == ["ship-the-thing", "ship-the-thing-2"]
+
+
+def test_a_record_with_only_a_profile_is_valid(tmp_path):
+    write_record(tmp_path, {"content/profile.yaml": "name: Only Me\n"})
+    record = read_record(tmp_path)
+    assert record.profile.name == "Only Me"
+    assert all(not entries for entries in record.entries.values())
