@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -140,7 +140,8 @@ def render_site(case: Case, chain: ThemeChain, record_root: Path | None, content
             page.template, environment.get_template(page.template))
         root = page.root
         if page.path == "404.html" and case.base_url:
-            root = urljoin(case.base_url.rstrip("/") + "/", ".")
+            # a host serves 404.html at any depth: only a root-relative path finds the styles
+            root = urlsplit(case.base_url).path.rstrip("/") + "/"
         context = {
             "case": case, "page": page, "root": root, "asset_root": root,
             "canonical": absolute_url(case.base_url, pretty_url(page.path)),
