@@ -15,7 +15,9 @@ from generator.case import Case, CaseOptions, build_case, today_for_build
 from generator.load import load_record, load_settings
 from generator.model import PartialDate, Settings
 from generator.problems import RecordProblems, UsageError, display_path
-from generator.render import render_site
+from generator.dossier import PDF_HASH_NAME, PDF_NAME, read_stamp, render_dossier, reusable_pdf, source_hash
+from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
+from generator.render import RenderedSite, render_site
 from generator.themes import resolve_theme
 from generator.validate import Record, validate_record, validate_settings
 from generator.write import check_output_location, prepare_output_root, write_tree
@@ -56,6 +58,7 @@ class BuildRequest:
     out: Path | None = None
     variant: str | None = None
     all_variants: bool = False
+    pdf: bool = True
     today: dt.date | None = None
 
 
@@ -65,6 +68,7 @@ class Target:
 
     name: str | None
     options: CaseOptions
+    dossier_audience: str
     theme: str
     folder: Path
 
@@ -86,14 +90,17 @@ def plan_targets(record: Record, request: BuildRequest) -> list[Target]:
     targets = []
     for name in names:
         if name is None:
-            targets.append(Target(None, base, settings.theme, output_root))
+            targets.append(Target(None, base, request.audience or settings.dossier.audience,
+                                  settings.theme, output_root))
             continue
         variant = settings.variants[name]
         options = replace(base, audience=request.audience or variant.audience or "public",
                           since=request.since or variant.since, until=request.until or variant.until,
                           tags=tuple(variant.tags), exclude_tags=tuple(variant.exclude_tags),
                           title=variant.title)
-        targets.append(Target(name, options, variant.theme or settings.theme, output_root / name))
+        dossier_audience = request.audience or variant.audience or settings.dossier.audience
+        targets.append(Target(name, options, dossier_audience, variant.theme or settings.theme,
+                              output_root / name))
     return targets
 
 
@@ -103,23 +110,51 @@ def build(request: BuildRequest) -> list[str]:
     targets = plan_targets(record, request)
     for target in targets:
         check_output_location(target.folder, record.root, record.content_dir)
-    rendered = []
+    stamp = read_stamp(record.root)
+    allow_html = record.settings.markdown.allow_html
+    paper = record.settings.dossier.paper
+    planned = []
     for target in targets:  # render everything before writing anything
-        case = build_case(record, target.options)
         chain = resolve_theme(target.theme, record.root)
-        site = render_site(case, chain, record.root, record.content_dir,
-                           allow_html=record.settings.markdown.allow_html)
-        rendered.append((target, case, site))
+        case = build_case(record, target.options)
+        site = render_site(case, chain, record.root, record.content_dir, allow_html=allow_html)
+        dossier_case = build_case(record, replace(target.options, audience=target.dossier_audience))
+        dossier = render_dossier(dossier_case, chain, record.root, record.content_dir, paper, stamp,
+                                 allow_html=allow_html)
+        planned.append((target, case, site, dossier_case, dossier))
     lines = []
-    for target, case, site in rendered:
+    for target, case, site, dossier_case, dossier in planned:
         prepare_output_root(target.folder)
         files_written = write_tree(target.folder / "site", site.files, site.copies)
-        label = f"site ({target.name})" if target.name else "site"
-        lines.append(f"{label}: {display_path(target.folder / 'site')}/ — {files_written} files, "
+        suffix = f" ({target.name})" if target.name else ""
+        lines.append(f"site{suffix}: {display_path(target.folder / 'site')}/ — {files_written} files, "
                      f"{count(len(case.achievements), 'achievement')}, audience {case.audience}")
         lines.append(f"  {case.left_out_sentence()}")
         if not case.base_url:
             lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")
+        files = dict(dossier.files)
+        pdf_line = "no PDF (--no-pdf)"
+        if request.pdf:
+            fingerprint = source_hash(dossier, paper)
+            previous = reusable_pdf(target.folder / "dossier", fingerprint)
+            if previous is not None:
+                files[PDF_NAME], files[PDF_HASH_NAME] = previous, fingerprint.encode()
+                pdf_line = f"{PDF_NAME} unchanged since the last build"
+            else:
+                try:
+                    pdf, pages, warnings = make_pdf(RenderedSite(dossier.files, dossier.copies))
+                except PdfUnavailable as error:
+                    pdf_line = f"no PDF: {error} — {PANGO_HINT}"
+                else:
+                    files[PDF_NAME] = pdf
+                    if not warnings:  # a PDF made with warnings is made again next time
+                        files[PDF_HASH_NAME] = fingerprint.encode()
+                    pdf_line = f"{PDF_NAME} ({count(pages, 'page')}, {paper})"
+                    lines.extend(f"  PDF warning: {warning}" for warning in warnings)
+        write_tree(target.folder / "dossier", files, dossier.copies)
+        lines.append(f"dossier{suffix}: {display_path(target.folder / 'dossier')}/dossier.html and "
+                     f"{pdf_line}, audience {dossier_case.audience}")
+        lines.append(f"  {dossier_case.left_out_sentence()}")
     return lines
 
 

@@ -44,8 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
                            help="show a traceback for internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="build the site into output/",
-                                description="Build the promotion-case site into output/site/.")
+    build = commands.add_parser("build", parents=[common], help="build the site and the dossier into output/",
+                                description="Build the promotion-case site into output/site/ and the "
+                                "dossier (HTML and PDF) into output/dossier/.")
     build.add_argument("--audience", choices=("public", "internal", "private"),
                        help="who the site is for (default: public)")
     build.add_argument("--since", type=parse_date_argument, metavar="DATE",
@@ -53,6 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--until", type=parse_date_argument, metavar="DATE",
                        help="leave out entries after DATE")
     build.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the dossier's PDF")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
     which = build.add_mutually_exclusive_group()
     which.add_argument("--variant", metavar="NAME", help="build one variant from careerfolio.yaml")
@@ -110,7 +112,7 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     lines = build(BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,
         until=arguments.until, drafts=arguments.drafts, out=arguments.out,
-        variant=arguments.variant, all_variants=arguments.all_variants))
+        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf))
     for line in lines:
         print(line, file=stdout)
     return ExitStatus.OK
