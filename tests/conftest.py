@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+
+# 2026-01-15, for the whole session (module fixtures too): builds in tests are
+# reproducible whatever day they run.
+os.environ["SOURCE_DATE_EPOCH"] = "1768435200"
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -65,7 +70,3 @@ def sample_record(tmp_path) -> Path:
     return destination
 
 
-@pytest.fixture(autouse=True)
-def fixed_build_date(monkeypatch):
-    # 2026-01-15: builds in tests are reproducible whatever day they run
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1768435200")

@@ -32,7 +32,6 @@ def site(tmp_path_factory):
         pytest.skip("Chromium is not installed")
     root = Path(__file__).resolve().parent.parent
     out = tmp_path_factory.mktemp("browser")
-    os.environ["SOURCE_DATE_EPOCH"] = "1768435200"
     result = run_cli("build", "-C", root, "--out", out)
     assert result.status == 0, result.stderr
     handler = functools.partial(QuietHandler, directory=str(out / "site"))

@@ -16,7 +16,7 @@ def test_version_and_help():
 
 
 def test_a_wrong_command_line_exits_2():
-    assert run_cli("build", "--audience", "everyone").status == 2
+    assert run_cli("build", "--no-pdf", "--audience", "everyone").status == 2
     assert run_cli("frobnicate").status == 2
     assert run_cli().status == 2
 
@@ -41,7 +41,7 @@ def test_init_writes_a_record_that_checks_and_builds(tmp_path):
     assert result.status == 0
     assert (tmp_path / "mine" / ".gitignore").read_text(encoding="utf-8").strip().endswith("output/")
     assert run_cli("check", "-C", tmp_path / "mine").status == 0
-    built = run_cli("build", "-C", tmp_path / "mine")
+    built = run_cli("build", "--no-pdf", "-C", tmp_path / "mine")
     assert built.status == 0, built.stderr
     assert (tmp_path / "mine" / "output" / "site" / "index.html").is_file()
 
@@ -56,18 +56,18 @@ def test_init_never_overwrites(tmp_path):
 
 
 def test_a_folder_that_is_not_a_record_says_how_to_start_one(tmp_path):
-    result = run_cli("build", "-C", tmp_path)
+    result = run_cli("build", "--no-pdf", "-C", tmp_path)
     assert result.status == 2
     assert "careerfolio init" in result.stderr
 
 
 def test_variants_build_into_their_own_folders(sample_record):
-    result = run_cli("build", "-C", sample_record, "--all-variants")
+    result = run_cli("build", "--no-pdf", "-C", sample_record, "--all-variants")
     assert result.status == 0, result.stderr
     assert (sample_record / "output" / "committee" / "site" / "index.html").is_file()
     platform = (sample_record / "output" / "platform-jobs" / "site" / "index.html").read_text(encoding="utf-8")
     assert "Platform engineering" in platform
-    assert run_cli("build", "-C", sample_record, "--variant", "nope").status == 2
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--variant", "nope").status == 2
 
 
 def test_themes_lists_the_built_in_themes():
@@ -82,7 +82,7 @@ def test_an_internal_error_is_reported_without_a_traceback_unless_debugging(samp
         raise RuntimeError("boom")
 
     monkeypatch.setattr(generator.build, "render_site", broken)
-    result = run_cli("build", "-C", sample_record)
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert result.status == 1
     assert "internal error: RuntimeError: boom" in result.stderr and "Traceback" not in result.stderr
-    assert "Traceback" in run_cli("build", "-C", sample_record, "--debug").stderr
+    assert "Traceback" in run_cli("build", "--no-pdf", "-C", sample_record, "--debug").stderr

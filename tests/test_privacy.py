@@ -25,7 +25,7 @@ def leaks(folder, markers):
 
 def test_public_site_contains_no_internal_or_private_byte(fixture_copy):
     record = fixture_copy("canary")
-    result = run_cli("build", "-C", record)
+    result = run_cli("build", "--no-pdf", "-C", record)
     assert result.status == 0, result.stderr
     site = record / "output" / "site"
     assert (site / "index.html").is_file()
@@ -38,7 +38,7 @@ def test_public_site_contains_no_internal_or_private_byte(fixture_copy):
 
 def test_internal_site_has_internal_entries_but_no_private_byte(fixture_copy):
     record = fixture_copy("canary")
-    result = run_cli("build", "-C", record, "--audience", "internal")
+    result = run_cli("build", "--no-pdf", "-C", record, "--audience", "internal")
     assert result.status == 0, result.stderr
     site = record / "output" / "site"
     assert leaks(site, [MARKERS["private"]]) == []
@@ -48,7 +48,7 @@ def test_internal_site_has_internal_entries_but_no_private_byte(fixture_copy):
 
 def test_the_build_says_what_it_left_out(fixture_copy):
     record = fixture_copy("canary")
-    result = run_cli("build", "-C", record)
+    result = run_cli("build", "--no-pdf", "-C", record)
     assert "left out: 6 internal, 5 private" in result.stdout
 
 
@@ -79,7 +79,7 @@ def test_any_mix_of_visibilities_leaks_nothing_to_the_public(tmp_path_factory, v
             slug=slug, visibility=visibility)
         files[f"content/assets/{slug}.svg"] = f"<svg><title>{slug}</title></svg>\n"
     write_record(root, files)
-    assert run_cli("build", "-C", root).status == 0
+    assert run_cli("build", "--no-pdf", "-C", root).status == 0
     site = root / "output" / "site"
     assert leaks(site, MARKERS.values()) == []
     shutil.rmtree(root)

@@ -11,12 +11,12 @@ from conftest import run_cli, tree_bytes
 
 
 def test_a_failed_build_leaves_the_previous_output_byte_identical(sample_record):
-    assert run_cli("build", "-C", sample_record).status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     before = tree_bytes(sample_record / "output")
     broken = sample_record / "content" / "achievements" / "2025-03-ci-build-time.md"
     broken.write_text(broken.read_text(encoding="utf-8").replace("date: 2025-03-14", "date: 2025-02-30"),
                       encoding="utf-8")
-    result = run_cli("build", "-C", sample_record)
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert result.status == 1
     assert "2025-03-ci-build-time.md:3:7: '2025-02-30' has no day 30" in result.stderr
     assert "Traceback" not in result.stderr
@@ -24,28 +24,28 @@ def test_a_failed_build_leaves_the_previous_output_byte_identical(sample_record)
 
 
 def test_a_render_error_also_leaves_the_previous_output(sample_record):
-    assert run_cli("build", "-C", sample_record).status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     before = tree_bytes(sample_record / "output")
     (sample_record / "templates").mkdir()
     (sample_record / "templates" / "home.html").write_text("{{ case.no_such_thing }}", encoding="utf-8")
-    result = run_cli("build", "-C", sample_record)
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert result.status == 1
     assert tree_bytes(sample_record / "output") == before
     assert not [p for p in (sample_record / "output").iterdir() if "staging" in p.name]
 
 
 def test_the_same_record_builds_byte_identical_files(sample_record, tmp_path):
-    assert run_cli("build", "-C", sample_record, "--out", tmp_path / "one").status == 0
-    assert run_cli("build", "-C", sample_record, "--out", tmp_path / "two").status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--out", tmp_path / "one").status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--out", tmp_path / "two").status == 0
     assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
 
 
 def test_a_rebuild_replaces_stale_pages(sample_record):
-    assert run_cli("build", "-C", sample_record).status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     page = sample_record / "output" / "site" / "achievements" / "2025-01-route-planner-latency"
     assert page.is_dir()
     (sample_record / "content" / "achievements" / "2025-01-route-planner-latency.md").unlink()
-    assert run_cli("build", "-C", sample_record).status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     assert not page.exists()
 
 
@@ -53,7 +53,7 @@ def test_a_folder_careerfolio_did_not_make_is_never_replaced(sample_record):
     users = sample_record / "output" / "site"
     users.mkdir(parents=True)
     (users / "mine.txt").write_text("keep me", encoding="utf-8")
-    result = run_cli("build", "-C", sample_record)
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert result.status == 1
     assert "did not create" in result.stderr
     assert (users / "mine.txt").read_text(encoding="utf-8") == "keep me"
@@ -63,7 +63,7 @@ def test_files_of_the_user_beside_the_outputs_are_kept(sample_record):
     output = sample_record / "output"
     output.mkdir()
     (output / "README.md").write_text("mine", encoding="utf-8")
-    assert run_cli("build", "-C", sample_record).status == 0
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     assert (output / "README.md").read_text(encoding="utf-8") == "mine"
     assert not (output / MARKER).exists()  # we did not create this folder
 
@@ -71,7 +71,7 @@ def test_files_of_the_user_beside_the_outputs_are_kept(sample_record):
 @pytest.mark.parametrize("out", [".", "content", "..", "/"])
 def test_output_folders_that_would_destroy_the_record_are_refused(sample_record, out):
     before = tree_bytes(sample_record)
-    result = run_cli("build", "-C", sample_record, "--out", sample_record / out)
+    result = run_cli("build", "--no-pdf", "-C", sample_record, "--out", sample_record / out)
     assert result.status == 1
     assert "choose" in result.stderr
     assert tree_bytes(sample_record) == before

@@ -1,0 +1,196 @@
+"""The dossier: its contents for each audience, print quality of the PDF, reuse, and stamps."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from generator.build import BuildRequest, build
+from generator.dossier import read_stamp
+from conftest import PROJECT, run_cli
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+def pdf_pages(path):
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+@pytest.fixture(scope="module")
+def canary_dossier(tmp_path_factory):
+    import shutil
+    from conftest import FIXTURES
+
+    record = tmp_path_factory.mktemp("dossier") / "canary"
+    shutil.copytree(FIXTURES / "canary", record)
+    result = run_cli("build", "-C", record)
+    assert result.status == 0, result.stderr
+    return record
+
+
+def test_the_internal_dossier_holds_public_and_internal_entries_and_no_private_one(canary_dossier):
+    text = "\n".join(pdf_pages(canary_dossier / "output" / "dossier" / "dossier.pdf"))
+    assert "Public win" in text and "ZQXINTERNAL achievement title" in text
+    assert "ZQXPRIVATE" not in text
+    html = (canary_dossier / "output" / "dossier" / "dossier.html").read_bytes()
+    assert b"ZQXPRIVATE" not in html and b"zqxprivate" not in html.lower()
+
+
+def test_a_public_dossier_holds_exactly_what_the_public_site_holds(canary_dossier, tmp_path):
+    result = run_cli("build", "-C", canary_dossier, "--audience", "public", "--out", tmp_path)
+    assert result.status == 0, result.stderr
+    for path in (tmp_path / "dossier").rglob("*"):
+        assert "zqx" not in path.name.lower()
+        if path.is_file() and path.suffix != ".pdf":
+            assert b"zqx" not in path.read_bytes().lower(), path
+    text = "\n".join(pdf_pages(tmp_path / "dossier" / "dossier.pdf")).lower()
+    assert "zqx" not in text and "public win" in text
+
+
+def test_the_pdf_page_size_follows_the_paper_setting(canary_dossier, tmp_path):
+    reader = PdfReader(str(canary_dossier / "output" / "dossier" / "dossier.pdf"))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1))
+    (canary_dossier / "careerfolio.yaml").write_text("dossier: {paper: Letter}\n", encoding="utf-8")
+    try:
+        assert run_cli("build", "-C", canary_dossier, "--out", tmp_path).status == 0
+    finally:
+        (canary_dossier / "careerfolio.yaml").write_text("base_url: https://canary.example.org/sub/\n",
+                                                        encoding="utf-8")
+    box = PdfReader(str(tmp_path / "dossier" / "dossier.pdf")).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == LETTER
+
+
+@pytest.fixture(scope="module")
+def sample_dossier(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample-dossier")
+    result = run_cli("build", "-C", PROJECT, "--out", out)
+    assert result.status == 0, result.stderr
+    return out / "dossier"
+
+
+def test_contents_page_numbers_match_the_pages_the_chapters_start_on(sample_dossier):
+    pages = pdf_pages(sample_dossier / "dossier.pdf")
+    contents = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    entries = re.findall(r"^(Executive summary|Evidence matrix|Achievements|Projects|What others say|"
+                         r"Certifications and learning|Goals and plan|Index of achievements)\s*(\d+)\s*$",
+                         pages[contents], re.M)
+    assert len(entries) == 8
+    for title, number in entries:
+        starts = [i + 1 for i, text in enumerate(pages) if i > contents and re.search(
+            rf"^{re.escape(title)}\s*$", text, re.M)]
+        assert starts and starts[0] == int(number), (title, number, starts)
+
+
+def test_the_appendix_index_gives_each_achievement_its_page(sample_dossier):
+    pages = pdf_pages(sample_dossier / "dossier.pdf")
+    index = pages[-1]
+    for title, number in re.findall(r"^(.+?)\s*\.*\s*p\. (\d+)$", index, re.M):
+        assert title.split()[0] in pages[int(number) - 1], (title, number)
+
+
+def test_links_stay_clickable_in_the_pdf(sample_dossier):
+    reader = PdfReader(str(sample_dossier / "dossier.pdf"))
+    uris, internal = [], 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A") or {}
+            if "/URI" in action:
+                uris.append(action["/URI"])
+            elif annotation.get_object().get("/Dest") or "/D" in action:
+                internal += 1
+    assert "https://docs.example.com/ci-pipeline-v3" in uris
+    assert internal > 20  # the summary, contents and index link into the body
+
+
+def test_the_pdf_carries_title_author_and_the_build_date(sample_dossier):
+    metadata = PdfReader(str(sample_dossier / "dossier.pdf")).metadata
+    assert metadata.title.startswith("Promotion case — Priya Raman")
+    assert metadata.author == "Priya Raman"
+    assert "20260115" in str(metadata.get("/CreationDate"))
+
+
+def test_weasyprint_logs_no_warning_on_the_sample_record():
+    from generator.build import read_record
+    from generator.case import CaseOptions, build_case
+    from generator.dossier import Stamp, render_dossier
+    from generator.pdf import make_pdf
+    from generator.themes import resolve_theme
+
+    record = read_record(PROJECT)
+    case = build_case(record, CaseOptions(audience="internal"))
+    dossier = render_dossier(case, resolve_theme("default", PROJECT), PROJECT, record.content_dir,
+                             "A4", Stamp("abc1234", False))
+    _, pages, warnings = make_pdf(dossier)
+    assert warnings == []
+    assert pages >= 8
+
+
+def test_an_unchanged_dossier_is_not_rendered_again(sample_record):
+    first = run_cli("build", "-C", sample_record)
+    assert "pages, A4" in first.stdout
+    pdf = (sample_record / "output" / "dossier" / "dossier.pdf").read_bytes()
+    again = run_cli("build", "-C", sample_record)
+    assert "dossier.pdf unchanged since the last build" in again.stdout
+    assert (sample_record / "output" / "dossier" / "dossier.pdf").read_bytes() == pdf
+    profile = sample_record / "content" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("boring, fast", "dull, fast"),
+                       encoding="utf-8")
+    assert "pages, A4" in run_cli("build", "-C", sample_record).stdout
+
+
+def test_the_same_record_gives_the_same_pdf_bytes(sample_record, tmp_path):
+    for name in ("one", "two"):
+        assert run_cli("build", "-C", sample_record, "--out", tmp_path / name).status == 0
+    assert (tmp_path / "one" / "dossier" / "dossier.pdf").read_bytes() == \
+        (tmp_path / "two" / "dossier" / "dossier.pdf").read_bytes()
+
+
+def test_without_weasyprint_the_site_and_dossier_html_are_still_built(sample_record, monkeypatch):
+    import generator.build
+    from generator.pdf import PdfUnavailable
+
+    def missing(*arguments):
+        raise PdfUnavailable("WeasyPrint cannot load (no library called libpango-1.0-0)")
+
+    monkeypatch.setattr(generator.build, "make_pdf", missing)
+    result = run_cli("build", "-C", sample_record)
+    assert result.status == 0
+    assert "no PDF: WeasyPrint cannot load" in result.stdout and "apt-get install libpango" in result.stdout
+    assert (sample_record / "output" / "dossier" / "dossier.html").is_file()
+    assert not (sample_record / "output" / "dossier" / "dossier.pdf").exists()
+
+
+def test_no_pdf_skips_the_pdf(sample_record):
+    result = run_cli("build", "-C", sample_record, "--no-pdf")
+    assert "no PDF (--no-pdf)" in result.stdout
+    assert not (sample_record / "output" / "dossier" / "dossier.pdf").exists()
+
+
+def test_weasyprint_is_not_imported_to_start_the_cli():
+    code = "import sys, generator.cli; sys.exit('weasyprint' in sys.modules)"
+    assert subprocess.run(["python3", "-c", code], cwd=PROJECT).returncode == 0
+
+
+def git(folder, *arguments):
+    subprocess.run(["git", "-C", str(folder), *arguments], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(folder), "PATH": "/usr/bin:/bin"})
+
+
+def test_the_cover_is_stamped_with_the_records_commit(sample_record):
+    assert read_stamp(sample_record).describe() == ""  # not a git repository
+    git(sample_record, "init", "-q")
+    git(sample_record, "add", ".")
+    git(sample_record, "commit", "-qm", "record")
+    stamp = read_stamp(sample_record)
+    assert re.fullmatch(r"commit [0-9a-f]{7,}", stamp.describe())
+    profile = sample_record / "content" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("Lisbon", "Porto"), encoding="utf-8")
+    assert read_stamp(sample_record).describe().endswith("+ uncommitted changes")
+    run_cli("build", "-C", sample_record, "--no-pdf")
+    html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    assert f"commit {stamp.commit} + uncommitted changes" in html
