@@ -10,13 +10,20 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.cli_text import count
 from generator.case import Case, CaseOptions, build_case, today_for_build
+from generator.cli_text import count
+from generator.dossier import (
+    PDF_HASH_NAME,
+    PDF_NAME,
+    read_stamp,
+    render_dossier,
+    reusable_pdf,
+    source_hash,
+)
 from generator.load import load_record, load_settings
 from generator.model import PartialDate, Settings
-from generator.problems import RecordProblems, UsageError, display_path
-from generator.dossier import PDF_HASH_NAME, PDF_NAME, read_stamp, render_dossier, reusable_pdf, source_hash
 from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
+from generator.problems import RecordProblems, UsageError, display_path
 from generator.render import RenderedSite, render_site
 from generator.themes import resolve_theme
 from generator.validate import Record, validate_record, validate_settings

@@ -463,19 +463,15 @@ def within(start: PartialDate | None, end: PartialDate | None,
         return True
     first = (start or end).first_day
     last = end.last_day if end else dt.date.max
-    if since is not None and last < since.first_day:
-        return False
-    if until is not None and first > until.last_day:
-        return False
-    return True
+    after_start = since is None or last >= since.first_day
+    before_end = until is None or first <= until.last_day
+    return after_start and before_end
 
 
 def tags_admitted(tags: tuple[str, ...], options: CaseOptions) -> bool:
-    if options.exclude_tags and set(tags) & set(options.exclude_tags):
-        return False
-    if options.tags and not set(tags) & set(options.tags):
-        return False
-    return True
+    excluded = bool(set(tags) & set(options.exclude_tags))
+    kept = not options.tags or bool(set(tags) & set(options.tags))
+    return kept and not excluded
 
 
 def certification_status(expires: PartialDate | None, today: dt.date) -> str:
@@ -509,7 +505,7 @@ def normalise_unit(unit: str | None) -> str:
     lowered = text.lower()
     if text.upper() in CURRENCIES:
         return text.upper()
-    return UNIT_ALIASES.get(lowered, text if lowered in ("h", "min", "ms", "s", "%") else text)
+    return UNIT_ALIASES.get(lowered, text)
 
 
 def is_currency(unit: str) -> bool:

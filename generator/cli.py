@@ -15,7 +15,7 @@ from typing import TextIO
 
 from generator import __version__
 from generator.cli_text import count
-from generator.problems import ExitStatus, RecordProblems, UsageError, UserError
+from generator.problems import ExitStatus, RecordProblems, UserError
 
 
 def parse_date_argument(text: str):
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except KeyboardInterrupt:
         print("careerfolio: interrupted", file=stderr)
         return ExitStatus.RECORD_ERROR
-    except Exception as error:  # our own bug: say so plainly, trace only on request
+    except Exception as error:  # noqa: BLE001 - our own bug: say so plainly, trace on request
         if getattr(arguments, "debug", False):
             traceback.print_exc(file=stderr)
         print(f"careerfolio: internal error: {type(error).__name__}: {error} — this is a bug in "

@@ -39,11 +39,11 @@ def read_stamp(record_root: Path) -> Stamp:
     """The record's git commit and whether its files have changes; nothing outside git."""
     try:
         commit = subprocess.run(["git", "-C", str(record_root), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, timeout=10)
+                                capture_output=True, text=True, timeout=10, check=False)
         if commit.returncode != 0:
             return Stamp(None, False)
         status = subprocess.run(["git", "-C", str(record_root), "status", "--porcelain", "--", "."],
-                                capture_output=True, text=True, timeout=10)
+                                capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return Stamp(None, False)
     changes = [line for line in status.stdout.splitlines() if not _is_output_line(line)]

@@ -187,7 +187,7 @@ def read_yaml_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
     return parse_yaml(path, text, line_offset=0)
 
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.DOTALL | re.MULTILINE)
 
 
 def read_markdown_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:

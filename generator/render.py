@@ -66,7 +66,7 @@ def page_path(collection: str, identifier: str | None = None) -> str:
 
 def pretty_url(path: str) -> str:
     """The URL a static host serves a page under: without index.html."""
-    return path[: -len("index.html")] if path.endswith("index.html") else path
+    return path.removesuffix("index.html")
 
 
 def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer) -> jinja2.Environment:
@@ -174,7 +174,7 @@ def absolute_url(base_url: str | None, path: str) -> str | None:
     return urljoin(base_url.rstrip("/") + "/", path)
 
 
-def format_number(value: float | int | None) -> str:
+def format_number(value: float | None) -> str:
     """Thousands separated, at most two decimals, a real minus sign: 1,200 · 99.95 · −26."""
     if value is None:
         return ""

@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

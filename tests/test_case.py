@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from conftest import FIXTURES, write_record
+
 from generator.build import read_record
 from generator.case import CaseOptions, build_case, certification_status, normalise_unit, within
 from generator.model import PartialDate
-from conftest import FIXTURES, write_record
 
 CANARY = FIXTURES / "canary"
 

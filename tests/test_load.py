@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+from conftest import write_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import parse_yaml, read_markdown_file, load_collection
-from conftest import write_record
+from generator.load import load_collection, parse_yaml, read_markdown_file
 
 
 def test_positions_of_values_and_keys_are_one_based():

@@ -2,10 +2,9 @@
 
 import shutil
 
+from conftest import run_cli, write_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import FIXTURES, run_cli, write_record
 
 MARKERS = {"internal": b"zqxinternal", "private": b"zqxprivate"}
 

@@ -3,7 +3,13 @@
 from generator.case import ImpactView
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate
-from generator.render import format_amount, format_compact, format_date, format_impact, format_number
+from generator.render import (
+    format_amount,
+    format_compact,
+    format_date,
+    format_impact,
+    format_number,
+)
 
 
 def test_raw_html_is_escaped_unless_allowed():

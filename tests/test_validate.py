@@ -1,13 +1,12 @@
 """Validation rewords every schema error into `path:line:col: message — hint` and checks references."""
 
 import pytest
+import yaml
+from conftest import FIXTURES, write_record
 
 from generator.build import read_record
 from generator.model import PartialDate
 from generator.problems import RecordProblems
-from conftest import FIXTURES, write_record
-
-import yaml
 
 
 def invalid_cases():

@@ -4,10 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import run_cli, tree_bytes
 
 from generator.problems import OutputRefused
 from generator.write import MARKER, check_output_location, write_tree
-from conftest import run_cli, tree_bytes
 
 
 def test_a_failed_build_leaves_the_previous_output_byte_identical(sample_record):
