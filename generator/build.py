@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.case import Case, CaseOptions, build_case, today_for_build
+from generator.case import CaseOptions, build_case, today_for_build
 from generator.cli_text import count
 from generator.dossier import (
     PDF_HASH_NAME,
@@ -163,8 +163,3 @@ def build(request: BuildRequest) -> list[str]:
                      f"{pdf_line}, audience {dossier_case.audience}")
         lines.append(f"  {dossier_case.left_out_sentence()}")
     return lines
-
-
-def case_for(root: Path, options: CaseOptions) -> Case:
-    """The case of a record for one audience: what `check` and tests look at."""
-    return build_case(read_record(root), options)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import Link, PartialDate, Period, Profile, Settings, Star
-from generator.validate import Entry, Record
+from generator.validate import Entry, Record, slugify
 
 AUDIENCE_SEES = {
     "public": {"public"},
@@ -548,8 +548,6 @@ def measure_coverage(competencies: tuple[CompetencyView, ...]) -> Coverage:
 
 def build_tags(achievements: tuple[AchievementView, ...],
                projects: tuple[ProjectView, ...]) -> tuple[TagView, ...]:
-    from generator.validate import slugify
-
     names: dict[str, str] = {}
     for view in (*achievements, *projects):
         for tag in view.tags:
