@@ -61,7 +61,7 @@ def main() -> None:
             case = build_case(record, CaseOptions(audience="internal"))
             dossier = render_dossier(case, resolve_theme("default", root), root, record.content_dir,
                                      "A4", Stamp(None, False))
-            ours, (_, pages, _) = median_time(lambda: make_pdf(dossier), arguments.runs)
+            ours, (_, pages, _) = median_time(lambda dossier=dossier: make_pdf(dossier), arguments.runs)
             written = folder / "dossier"
             for relative, data in dossier.files.items():
                 (written / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +69,7 @@ def main() -> None:
             for relative, source in dossier.copies.items():
                 (written / relative).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, written / relative)
-            alone, _ = median_time(lambda: weasyprint.HTML(filename=str(written / "dossier.html")).write_pdf(),
+            alone, _ = median_time(lambda written=written: weasyprint.HTML(filename=str(written / "dossier.html")).write_pdf(),
                                    arguments.runs)
             print(f"{size:>5} {pages:>6} {ours:>14.2f} {alone:>13.2f} {(ours / alone - 1) * 100:>8.1f}%",
                   flush=True)

@@ -60,8 +60,15 @@ def make_parser() -> argparse.ArgumentParser:
     which.add_argument("--variant", metavar="NAME", help="build one variant from careerfolio.yaml")
     which.add_argument("--all-variants", action="store_true", help="build every variant")
 
-    commands.add_parser("check", parents=[common], help="validate the record and report every problem",
-                        description="Validate the record: every problem, with its file and line.")
+    check = commands.add_parser(
+        "check", parents=[common], help="validate the record and coach the case",
+        description="Validate the record (errors) and coach the promotion case (advice): every "
+        "finding with its file, line and rule id. Silence a rule with `check: {ignore: [CF101]}` "
+        "in careerfolio.yaml or in one entry.")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on advice too")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json: one object per finding and line, for editors and CI")
+    check.add_argument("--rules", action="store_true", help="list the advice rules and exit")
 
     init = commands.add_parser("init", parents=[common], help="start a new record",
                                description="Write a small, complete example record into DIR.")
@@ -120,17 +127,38 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
 
 def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.build import read_record
+    from generator.case import today_for_build
+    from generator.lint import RULES, advise, finding_as_json
 
+    if arguments.rules:
+        for rule in RULES.values():
+            print(f"{rule.id}  {rule.summary}", file=stdout)
+        return ExitStatus.OK
+    entries = 0
     try:
         record = read_record(arguments.root)
     except RecordProblems as error:
-        for problem in error.problems:
-            print(problem.describe(), file=stdout)
-        print(f"{count(len(error.problems), 'error')}", file=stdout)
-        return ExitStatus.RECORD_ERROR
-    entries = sum(len(items) for items in record.entries.values())
-    print(f"no problems: {count(entries, 'entry')} and the profile checked", file=stdout)
-    return ExitStatus.OK
+        findings = error.problems
+    else:
+        findings = advise(record, today_for_build())
+        entries = sum(len(items) for items in record.entries.values())
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    advice = len(findings) - errors
+    for finding in findings:
+        if arguments.format == "json":
+            print(finding_as_json(finding), file=stdout)
+        else:
+            print(finding.describe(), file=stdout)
+    summary = f"{count(errors, 'error')}, {advice} advice"
+    if errors:
+        summary += "; advice comes once the errors are fixed"
+    else:
+        summary += f" ({count(entries, 'entry')} and the profile checked)"
+    if advice and not errors and arguments.strict:
+        summary += "; --strict makes advice fail the check"
+    print(summary, file=stderr if arguments.format == "json" else stdout)
+    failed = errors or (arguments.strict and advice)
+    return ExitStatus.RECORD_ERROR if failed else ExitStatus.OK
 
 
 def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -98,39 +98,84 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def described(default: Any, description: str, *examples: Any, **constraints: Any) -> Any:
+    """A field with the words and examples an editor shows while the user types it."""
+    return Field(default, description=description, examples=list(examples), **constraints)
+
+
+REQUIRED = ...
+
+# The advice rules of `careerfolio check`, listed here so that silencing an unknown rule is
+# an error with the valid ids as its hint, and editors complete them from the schema.
+RuleId = Literal["CF101", "CF102", "CF103", "CF104", "CF105", "CF106", "CF107", "CF108", "CF109",
+                 "CF110", "CF111", "CF112", "CF113", "CF114", "CF115", "CF116", "CF117", "CF118",
+                 "CF119", "CF120", "CF121"]
+
+
+class CheckSettings(Model):
+    ignore: list[RuleId] = described([], "Advice rules of `careerfolio check` to silence, by id.",
+                                     ["CF101", "CF107"])
+
+
+def check_field() -> Any:
+    return described(None, "Silence advice of `careerfolio check` for this entry only.",
+                     {"ignore": ["CF101"]})
+
+
+def visibility_field() -> Any:
+    return described("public", "Who may see it: public (the site), internal (also the dossier), "
+                     "private (only `careerfolio check`).", "internal")
+
+
+def competencies_field() -> Any:
+    return described([], "Ids from competencies.yaml that this shows.", ["technical-leadership"])
+
+
+def id_field() -> Any:
+    return described(None, "A stable id for references and web addresses; default: the file "
+                     "name, else a slug of the title.", "build-platform")
+
+
 class Link(Model):
-    label: Text = Field(description="What the link says, e.g. GitHub.")
-    url: Url = Field(description="Where it goes: an https:// address or mailto:.")
+    label: Text = described(REQUIRED, "What the link says.", "GitHub")
+    url: Url = described(REQUIRED, "Where it goes: an https:// address or mailto:.",
+                         "https://github.com/priya")
 
 
 class Role(Model):
-    title: Text = Field(description="Job title, e.g. Senior Software Engineer.")
-    level: str | None = Field(None, description="Level on the career ladder, e.g. L5.")
-    team: str | None = None
-    since: PartialDate | None = None
+    title: Text = described(REQUIRED, "Job title.", "Senior Software Engineer")
+    level: str | None = described(None, "Level on the career ladder.", "L5")
+    team: str | None = described(None, "Team or organisation.", "Developer Platform")
+    since: PartialDate | None = described(None, "When the role started.", "2022-04")
 
 
 class Target(Model):
-    title: Text = Field(description="The role asked for, e.g. Staff Engineer.")
-    level: str | None = Field(None, description="Its level on the ladder, e.g. L6.")
+    title: Text = described(REQUIRED, "The role asked for.", "Staff Engineer")
+    level: str | None = described(None, "Its level on the ladder.", "L6")
 
 
 class Profile(Model):
-    name: Text = Field(description="Your full name.")
-    headline: str | None = None
-    email: str | None = None
-    location: str | None = None
-    photo: str | None = Field(None, description="A picture under content/assets/.")
-    links: list[Link] = []
-    role: Role | None = None
-    target: Target | None = None
-    summary: str | None = Field(None, description="Markdown: who you are at work.")
-    ask: str | None = Field(None, description="Markdown: what you ask for, and the value you will bring.")
+    name: Text = described(REQUIRED, "Your full name.", "Priya Raman")
+    headline: str | None = described(None, "One line under your name.",
+                                     "Platform engineer who makes builds fast and boring")
+    email: str | None = described(None, "A contact address, shown on the site.", "priya@example.com")
+    location: str | None = described(None, "City or region.", "Lisbon, Portugal")
+    photo: str | None = described(None, "A picture under content/assets/.", "assets/photo.jpg")
+    links: list[Link] = described([], "Profiles and sites.",
+                                  [{"label": "GitHub", "url": "https://github.com/priya"}])
+    role: Role | None = described(None, "The role you hold now.",
+                                  {"title": "Senior Software Engineer", "level": "L5"})
+    target: Target | None = described(None, "The role you ask for.",
+                                      {"title": "Staff Engineer", "level": "L6"})
+    summary: str | None = described(None, "Markdown: who you are at work.",
+                                    "I lead the build and release platform for 40 teams.")
+    ask: str | None = described(None, "Markdown: what you ask for, and the value you will bring.",
+                                "Promotion to Staff Engineer (L6) this cycle.")
 
 
 class Period(Model):
-    start: PartialDate
-    end: PartialDate | None = Field(None, description="Leave out while it goes on.")
+    start: PartialDate = described(REQUIRED, "When it started.", "2024-11")
+    end: PartialDate | None = described(None, "When it ended; leave out while it goes on.", "2025-03")
 
     @model_validator(mode="after")
     def end_after_start(self) -> Period:
@@ -140,12 +185,13 @@ class Period(Model):
 
 
 class Impact(Model):
-    metric: Text = Field(description="What was measured, e.g. CI build time.")
-    value: float | None = Field(None, description="A single amount, e.g. 120000.")
-    before: float | None = None
-    after: float | None = None
-    unit: str | None = Field(None, description="USD, EUR, %, h, min, ms, or any word.")
-    per: str | None = Field(None, description="A rate's period, e.g. year.")
+    metric: Text = described(REQUIRED, "What was measured.", "CI build time")
+    value: float | None = described(None, "A single amount; or give before and after.", 120000)
+    before: float | None = described(None, "The number before your work.", 41)
+    after: float | None = described(None, "The number after it.", 15)
+    unit: str | None = described(None, "USD, EUR, %, h, min, ms (summed across achievements) "
+                                 "or any word.", "min")
+    per: str | None = described(None, "A rate's period.", "year")
 
     @model_validator(mode="after")
     def value_or_change(self) -> Impact:
@@ -160,9 +206,10 @@ class Impact(Model):
 
 
 class Evidence(Model):
-    title: Text
-    url: Url | None = None
-    file: str | None = Field(None, description="A file under content/assets/.")
+    title: Text = described(REQUIRED, "What the evidence is.", "Design doc")
+    url: Url | None = described(None, "A link to it; or give file.", "https://example.com/doc")
+    file: str | None = described(None, "A file under content/assets/; or give url.",
+                                 "assets/ci-dashboard.png")
 
     @model_validator(mode="after")
     def url_or_file(self) -> Evidence:
@@ -172,29 +219,44 @@ class Evidence(Model):
 
 
 class Star(Model):
-    situation: str | None = None
-    task: str | None = None
-    action: str | None = None
-    result: str | None = None
+    situation: str | None = described(None, "Markdown: the context.", "Builds took 41 minutes.")
+    task: str | None = described(None, "Markdown: what you had to do.", "Make them fast without new hardware.")
+    action: str | None = described(None, "Markdown: what you did.", "Added remote caching and split the suites.")
+    result: str | None = described(None, "Markdown: what changed, with numbers.", "15-minute builds, $120k a year saved.")
+
+
+def featured_field() -> Any:
+    return described(False, "Show it on the home page and first in lists.", True)
+
+
+def draft_field() -> Any:
+    return described(False, "Leave it out of builds unless `--drafts` is given.", True)
 
 
 class Achievement(Model):
-    id: str | None = None
-    title: Text
-    date: PartialDate | None = None
-    period: Period | None = None
-    summary: str | None = None
-    impact: list[Impact] = []
-    competencies: list[str] = []
-    projects: list[str] = []
-    goals: list[str] = []
-    tags: list[str] = []
-    collaborators: list[str] = []
-    evidence: list[Evidence] = []
-    star: Star | None = None
-    visibility: Visibility = "public"
-    featured: bool = False
-    draft: bool = False
+    id: str | None = id_field()
+    title: Text = described(REQUIRED, "What you achieved, with the number if you can.",
+                            "Cut CI build time by 63%")
+    date: PartialDate | None = described(None, "When; or give period.", "2025-03-14")
+    period: Period | None = described(None, "When, for work that took a while; or give date.",
+                                      {"start": "2024-11", "end": "2025-03"})
+    summary: str | None = described(None, "One line for lists and the dossier's tables.",
+                                    "Remote caching and test splitting for 40 teams.")
+    impact: list[Impact] = described([], "Quantified results: at least one is what makes a case.",
+                                     [{"metric": "CI build time", "before": 41, "after": 15, "unit": "min"}])
+    competencies: list[str] = competencies_field()
+    projects: list[str] = described([], "Ids of projects this belongs to.", ["build-platform"])
+    goals: list[str] = described([], "Ids of goals this advances.", ["three-regions"])
+    tags: list[str] = described([], "Free words for tag pages and filters.", ["ci", "developer-productivity"])
+    collaborators: list[str] = described([], "Teams or people reached beyond your own.", ["SRE", "Team Atlas"])
+    evidence: list[Evidence] = described([], "Links or files that prove it.",
+                                         [{"title": "Design doc", "url": "https://example.com/doc"}])
+    star: Star | None = described(None, "Situation, task, action, result: the story in STAR form.",
+                                  {"situation": "Builds took 41 minutes.", "result": "15 minutes."})
+    visibility: Visibility = visibility_field()
+    featured: bool = featured_field()
+    draft: bool = draft_field()
+    check: CheckSettings | None = check_field()
 
     @model_validator(mode="after")
     def dated(self) -> Achievement:
@@ -206,116 +268,137 @@ class Achievement(Model):
 
 
 class Project(Model):
-    id: str | None = None
-    title: Text
-    role: str | None = None
-    period: Period | None = None
-    status: Literal["active", "done", "paused"] = "done"
-    summary: str | None = None
-    skills: list[str] = []
-    links: list[Link] = []
-    tags: list[str] = []
-    visibility: Visibility = "public"
-    featured: bool = False
-    draft: bool = False
+    id: str | None = id_field()
+    title: Text = described(REQUIRED, "The project's name.", "Build platform")
+    role: str | None = described(None, "Your part in it.", "Tech lead")
+    period: Period | None = described(None, "When it ran.", {"start": "2024-06"})
+    status: Literal["active", "done", "paused"] = described("done", "Where it stands.", "active")
+    summary: str | None = described(None, "One line for lists.", "One build system for 40 teams.")
+    skills: list[str] = described([], "Technologies and skills used.", ["Bazel", "Kubernetes"])
+    links: list[Link] = described([], "Repositories, docs, talks.",
+                                  [{"label": "Repository", "url": "https://github.com/example/build"}])
+    tags: list[str] = described([], "Free words for tag pages and filters.", ["ci"])
+    visibility: Visibility = visibility_field()
+    featured: bool = featured_field()
+    draft: bool = draft_field()
+    check: CheckSettings | None = check_field()
 
 
 class Certification(Model):
-    id: str | None = None
-    name: Text
-    issuer: str | None = None
-    earned: PartialDate | None = None
-    expires: PartialDate | None = None
-    credential_id: str | None = None
-    url: Url | None = None
-    visibility: Visibility = "public"
-    competencies: list[str] = []
+    id: str | None = id_field()
+    name: Text = described(REQUIRED, "The certification's name.", "Certified Kubernetes Administrator")
+    issuer: str | None = described(None, "Who issued it.", "CNCF")
+    earned: PartialDate | None = described(None, "When you earned it.", "2024-05")
+    expires: PartialDate | None = described(None, "When it expires, if it does.", "2027-05")
+    credential_id: str | None = described(None, "The credential's number.", "LF-abc123")
+    url: Url | None = described(None, "Where it can be verified.", "https://www.credly.com/badges/abc")
+    visibility: Visibility = visibility_field()
+    competencies: list[str] = competencies_field()
+    check: CheckSettings | None = check_field()
 
 
 class Competency(Model):
-    id: Text
-    name: Text
-    expectation: str | None = None
-    weight: float = Field(1, gt=0)
+    id: Text = described(REQUIRED, "The id entries use to name it.", "technical-leadership")
+    name: Text = described(REQUIRED, "Its name on the ladder.", "Technical leadership")
+    expectation: str | None = described(
+        None, "What the target level expects, in the ladder's words.",
+        "Sets technical direction for a multi-team area and gets it adopted.")
+    weight: float = described(1, "Relative importance in the coverage score.", 2, gt=0)
+    check: CheckSettings | None = check_field()
 
 
 class Competencies(Model):
-    framework: str | None = None
-    level: str | None = None
-    competencies: list[Competency] = []
+    framework: str | None = described(None, "The career ladder's name.", "Acme Engineering Ladder")
+    level: str | None = described(None, "The level these competencies describe.", "L6 — Staff Engineer")
+    competencies: list[Competency] = described(
+        [], "The rubric of the level targeted.",
+        [{"id": "technical-leadership", "name": "Technical leadership", "weight": 2}])
 
 
 class Goal(Model):
-    id: str | None = None
-    title: Text
-    measure: str | None = None
-    target: str | float | None = None
-    deadline: PartialDate | None = None
-    status: Literal["planned", "in-progress", "done", "dropped"] = "planned"
-    progress: int = Field(0, ge=0, le=100)
-    competencies: list[str] = []
-    visibility: Visibility = "public"
+    id: str | None = id_field()
+    title: Text = described(REQUIRED, "The goal, specific.", "Run the build platform in three regions")
+    measure: str | None = described(None, "How you will know it is done.", "Regions serving builds")
+    target: str | float | None = described(None, "The number or state to reach.", 3)
+    deadline: PartialDate | None = described(None, "When it is due.", "2026-06-30")
+    status: Literal["planned", "in-progress", "done", "dropped"] = described("planned", "Where it stands.",
+                                                                              "in-progress")
+    progress: int = described(0, "Percent done, 0 to 100.", 40, ge=0, le=100)
+    competencies: list[str] = competencies_field()
+    visibility: Visibility = visibility_field()
+    check: CheckSettings | None = check_field()
 
 
 class Feedback(Model):
-    id: str | None = None
-    quote: Text
-    author: Text
-    role: str | None = None
-    relation: Literal["manager", "peer", "report", "customer", "other"] = "other"
-    date: PartialDate | None = None
-    source: str | None = None
-    competencies: list[str] = []
-    visibility: Visibility = "public"
+    id: str | None = id_field()
+    quote: Text = described(REQUIRED, "Markdown: their words.", "Priya made our builds boring, in the best way.")
+    author: Text = described(REQUIRED, "Who said it.", "Marcus Webb")
+    role: str | None = described(None, "Their role.", "Engineering Manager")
+    relation: Literal["manager", "peer", "report", "customer", "other"] = described(
+        "other", "How they know your work.", "manager")
+    date: PartialDate | None = described(None, "When it was said.", "2025-06")
+    source: str | None = described(None, "Where it was said, so it can be checked.", "H1 2025 review")
+    competencies: list[str] = competencies_field()
+    visibility: Visibility = visibility_field()
+    check: CheckSettings | None = check_field()
 
 
 class Learning(Model):
-    id: str | None = None
-    title: Text
-    kind: Literal["course", "workshop", "book", "conference", "talk", "mentoring", "other"] = "other"
-    provider: str | None = None
-    date: PartialDate | None = None
-    hours: float | None = Field(None, ge=0)
-    url: Url | None = None
-    competencies: list[str] = []
-    visibility: Visibility = "public"
+    id: str | None = id_field()
+    title: Text = described(REQUIRED, "What you studied.", "Designing Data-Intensive Applications")
+    kind: Literal["course", "workshop", "book", "conference", "talk", "mentoring", "other"] = described(
+        "other", "What kind of learning it was.", "book")
+    provider: str | None = described(None, "Who gave it or wrote it.", "O'Reilly")
+    date: PartialDate | None = described(None, "When.", "2025-02")
+    hours: float | None = described(None, "Time spent, in hours.", 12, ge=0)
+    url: Url | None = described(None, "A link to it.", "https://example.com/course")
+    competencies: list[str] = competencies_field()
+    visibility: Visibility = visibility_field()
+    check: CheckSettings | None = check_field()
 
 
 class ReviewPeriod(Model):
-    since: PartialDate | None = None
-    until: PartialDate | None = None
+    since: PartialDate | None = described(None, "Leave out entries before this date.", "2024-01-01")
+    until: PartialDate | None = described(None, "Leave out entries after this date.", "2025-12-31")
 
 
 class DossierSettings(Model):
-    paper: Literal["A4", "Letter"] = "A4"
-    audience: Audience = "internal"
+    paper: Literal["A4", "Letter"] = described("A4", "The PDF's paper size.", "Letter")
+    audience: Audience = described("internal", "Who the dossier is for.", "public")
 
 
 class MarkdownSettings(Model):
-    allow_html: bool = False
+    allow_html: bool = described(False, "Let raw HTML through Markdown (off: it is shown as text).", True)
 
 
 class Variant(Model):
-    audience: Audience | None = None
-    since: PartialDate | None = None
-    until: PartialDate | None = None
-    tags: list[str] = []
-    exclude_tags: list[str] = []
-    theme: str | None = None
-    title: str | None = None
+    audience: Audience | None = described(None, "Who this build is for.", "internal")
+    since: PartialDate | None = described(None, "Leave out entries before this date.", "2024-01-01")
+    until: PartialDate | None = described(None, "Leave out entries after this date.", "2025-12-31")
+    tags: list[str] = described([], "Keep only entries with one of these tags.", ["infrastructure", "ci"])
+    exclude_tags: list[str] = described([], "Leave out entries with any of these tags.", ["sales"])
+    theme: str | None = described(None, "A theme for this build only.", "default")
+    title: str | None = described(None, "A site title for this build only.", "Priya Raman — Platform")
 
 
 class Settings(Model):
-    title: str | None = None
-    base_url: Url | None = None
-    theme: str = "default"
-    language: str = "en"
-    content_dir: str = "content"
-    output_dir: str = "output"
-    period: ReviewPeriod = ReviewPeriod()
-    dossier: DossierSettings = DossierSettings()
-    markdown: MarkdownSettings = MarkdownSettings()
-    variants: dict[str, Variant] = {}
+    title: str | None = described(None, "The site title; default: name — target title.",
+                                  "Priya Raman — Staff Engineer")
+    base_url: Url | None = described(None, "The address the site is served from, may have a sub-path; "
+                                     "default: relative links.", "https://priya.example.com/career/")
+    theme: str = described("default", "A built-in theme or one under themes/.", "default")
+    language: str = described("en", "BCP 47 tag for <html lang> and dates.", "en-GB")
+    content_dir: str = described("content", "The folder of the record.", "content")
+    output_dir: str = described("output", "Where builds go.", "output")
+    period: ReviewPeriod = described(ReviewPeriod(), "The review window: entries outside it leave the case.",
+                                     {"since": "2024-01-01"})
+    dossier: DossierSettings = described(DossierSettings(), "The printable dossier.", {"paper": "Letter"})
+    markdown: MarkdownSettings = described(MarkdownSettings(), "How Markdown is rendered.",
+                                           {"allow_html": False})
+    variants: dict[str, Variant] = described({}, "Named, tailored builds: `build --variant NAME`.",
+                                             {"committee": {"audience": "internal", "since": "2024-01-01"}})
+    check: CheckSettings = described(CheckSettings(), "Settings of `careerfolio check`.",
+                                     {"ignore": ["CF106"]})
 
 
 COLLECTION_MODELS: dict[str, type[Model]] = {

@@ -34,6 +34,8 @@ class Problem:
         text = f"{display_path(self.path, relative_to)}:{self.line}:{self.column}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"
+        if self.rule:
+            text += f" [{self.rule}]"
         return text
 
 
