@@ -74,6 +74,14 @@ def make_parser() -> argparse.ArgumentParser:
                                description="Write a small, complete example record into DIR.")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
 
+    schema = commands.add_parser(
+        "schema", parents=[common], help="write JSON Schemas of the record's files, for editors",
+        description="Write a JSON Schema (draft 2020-12) of every file of the record into schema/, "
+        "for completion and validation in editors with the YAML language server.")
+    schema.add_argument("--out", type=Path, metavar="DIR", help="folder to write into (default: schema)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; fail if the schemas there are missing or out of date")
+
     commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
     return parser
 
@@ -171,6 +179,26 @@ def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     return ExitStatus.OK
 
 
+def run_schema(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.problems import display_path
+    from generator.schema import SCHEMA_FILES, SCHEMA_FOLDER, stale_schema_files, write_schema
+
+    folder = arguments.out if arguments.out is not None else arguments.root / SCHEMA_FOLDER
+    shown = display_path(folder)
+    if arguments.check:
+        stale = stale_schema_files(folder)
+        for name in stale:
+            print(f"{display_path(folder / name)}: missing or out of date — run `careerfolio schema`",
+                  file=stdout)
+        print(f"{shown}: {count(len(stale), 'schema')} to update" if stale else f"{shown}: up to date",
+              file=stdout)
+        return ExitStatus.RECORD_ERROR if stale else ExitStatus.OK
+    written = write_schema(folder)
+    print(f"{shown}: {count(len(written), 'schema')} written, "
+          f"{len(SCHEMA_FILES) - len(written)} already up to date", file=stdout)
+    return ExitStatus.OK
+
+
 def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.themes import discover_themes
 
@@ -180,4 +208,5 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "themes": run_themes}
+COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "schema": run_schema,
+            "themes": run_themes}

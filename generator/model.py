@@ -73,7 +73,8 @@ class PartialDate:
 
     @classmethod
     def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict:
-        return {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        return {"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"},
+                          {"type": "integer", "minimum": 1000, "maximum": 9999}],
                 "description": "A date to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD.",
                 "examples": ["2025-03-14", "2024-11", 2023]}
 

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from generator.problems import UserError
+from generator.schema import SCHEMA_FOLDER, editor_settings, schema_documents
+
+EDITOR_SETTINGS = ".vscode/settings.json"
 
 STARTER = Path(__file__).resolve().parent / "starter_record"
 # Packaging tools treat a file named .gitignore as their own ignore list, so it ships renamed.
 RENAMED = {"gitignore.txt": ".gitignore"}
 
 
-def starter_files() -> dict[str, Path]:
-    """Where each file of the example record goes, relative to the new record's folder."""
-    files = {}
+def starter_files() -> dict[str, Path | str]:
+    """Each file of the new record, relative to its folder: a file to copy, or the text to write.
+
+    Besides the example record, init wires editors up: the JSON Schemas, and the VS Code
+    mapping from each file of the record to its schema (other editors read the
+    `yaml-language-server` line at the top of each YAML file).
+    """
+    files: dict[str, Path | str] = {}
     for path in sorted(STARTER.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             relative = path.relative_to(STARTER).as_posix()
             files[RENAMED.get(relative, relative)] = path
+    for name, text in schema_documents().items():
+        files[f"{SCHEMA_FOLDER}/{name}"] = text
+    files[EDITOR_SETTINGS] = json.dumps(editor_settings(), indent=2) + "\n"
     return files
 
 
@@ -34,6 +46,9 @@ def write_starter_record(directory: Path) -> list[Path]:
     for relative, source in files.items():
         destination = directory / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+        if isinstance(source, Path):
+            shutil.copyfile(source, destination)
+        else:
+            destination.write_text(source, encoding="utf-8", newline="\n")
         written.append(destination)
     return written
