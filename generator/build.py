@@ -20,7 +20,7 @@ from generator.dossier import (
     reusable_pdf,
     source_hash,
 )
-from generator.load import load_record, load_settings
+from generator.load import SourceFile, load_record, load_settings
 from generator.model import PartialDate, Settings
 from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
 from generator.problems import RecordProblems, UsageError, display_path
@@ -32,6 +32,27 @@ from generator.write import check_output_location, prepare_output_root, write_tr
 
 def read_record(root: Path) -> Record:
     """Load and validate a whole record; raise RecordProblems with every problem in it."""
+    root, settings_source, settings, problems = _settings_of(root)
+    content_dir = root / settings.content_dir
+    raw = load_record(root, content_dir, settings_source)
+    try:
+        record = validate_record(raw, settings)
+    except RecordProblems as error:
+        raise RecordProblems(problems + error.problems) from None
+    if problems:
+        raise RecordProblems(problems)
+    return record
+
+
+def read_settings(root: Path) -> tuple[Path, Settings]:
+    """The record's root and settings, for commands that need only to know where things go."""
+    root, _, settings, problems = _settings_of(root)
+    if problems:
+        raise RecordProblems(problems)
+    return root, settings
+
+
+def _settings_of(root: Path) -> tuple[Path, SourceFile | None, Settings, list]:
     root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
@@ -43,14 +64,7 @@ def read_record(root: Path) -> Record:
         where = display_path(content_dir)
         raise UsageError(f"{where} does not exist, so {root} is not a careerfolio record — "
                          "run `careerfolio init` to start one, or pass the record's folder with -C DIR")
-    raw = load_record(root, content_dir, settings_source)
-    try:
-        record = validate_record(raw, settings)
-    except RecordProblems as error:
-        raise RecordProblems(problems + error.problems) from None
-    if problems:
-        raise RecordProblems(problems)
-    return record
+    return root, settings_source, settings, problems
 
 
 @dataclass(frozen=True)

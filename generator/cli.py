@@ -74,6 +74,16 @@ def make_parser() -> argparse.ArgumentParser:
                                description="Write a small, complete example record into DIR.")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
 
+    new = commands.add_parser(
+        "new", parents=[common], help="start a new entry with every field stubbed",
+        description="Start a new entry: an achievement or project is a new Markdown file; a goal, "
+        "feedback, certification or learning entry is appended to its list file, comments kept. "
+        "Never overwrites; prints the path.")
+    new.add_argument("kind", choices=("achievement", "project", "goal", "feedback", "certification", "learning"),
+                     metavar="KIND", help="achievement, project, goal, feedback (TITLE is the quote), "
+                     "certification or learning")
+    new.add_argument("title", metavar="TITLE", help='e.g. "Cut build time by 63%%"')
+
     schema = commands.add_parser(
         "schema", parents=[common], help="write JSON Schemas of the record's files, for editors",
         description="Write a JSON Schema (draft 2020-12) of every file of the record into schema/, "
@@ -179,6 +189,19 @@ def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     return ExitStatus.OK
 
 
+def run_new(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.build import read_settings
+    from generator.case import today_for_build
+    from generator.problems import display_path
+    from generator.scaffold import create_entry
+
+    root, settings = read_settings(arguments.root)
+    path = create_entry(root, root / settings.content_dir, arguments.kind, arguments.title, today_for_build())
+    print(display_path(path), file=stdout)
+    print("next: fill in the empty fields, then run `careerfolio check`", file=stderr)
+    return ExitStatus.OK
+
+
 def run_schema(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.problems import display_path
     from generator.schema import SCHEMA_FILES, SCHEMA_FOLDER, stale_schema_files, write_schema
@@ -208,5 +231,5 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "schema": run_schema,
+COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
             "themes": run_themes}

@@ -140,6 +140,9 @@ def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem
         close = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "known keys here: " + ", ".join(known)
         return item.problem(location, f"unknown key '{location[-1]}'", hint, key=True)
+    if value is None and kind.endswith(("_type", "_parsing")) and location:
+        # `key:` with nothing after it: YAML reads null, which no type error explains well
+        return item.problem(location, f"'{field}' has no value", f"write one after `{field}:`")
     if kind == "missing":
         return item.problem(location[:-1], f"'{field}' is missing",
                             f"add `{field}:` to this entry")
