@@ -202,8 +202,7 @@ def staleness_advice(record: Record, achievements: list[Entry], today: dt.date) 
               if within(*(_span(e.model)), PartialDate(start.year, start.month, start.day),
                         PartialDate(end.year, end.month, end.day))]
     if achievements and not recent:
-        newest = max(achievements, key=lambda e: _span(e.model)[1].last_day if _span(e.model)[1]
-                     else _span(e.model)[0].last_day)
+        newest = max(achievements, key=lambda e: (_span(e.model)[1] or _span(e.model)[0]).last_day)
         yield from advice(newest, _title_key(newest), "CF118",
                           f"no achievement in the {STALE_DAYS} days before {end.isoformat()}; this is the newest",
                           "write down what you did this quarter while you still remember the numbers")

@@ -149,3 +149,9 @@ def test_the_rules_are_listed():
     result = run_cli("check", "--rules")
     assert result.status == 0
     assert result.stdout.splitlines() == [f"{rule.id}  {rule.summary}" for rule in RULES.values()]
+
+
+def test_the_readme_lists_every_rule():
+    readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| `{rule.id}` | {rule.summary} |" in readme
