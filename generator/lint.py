@@ -233,39 +233,63 @@ def ask_advice(record: Record) -> Iterator[Problem]:
 
 
 LEAK_MIN_LENGTH = 6
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class HiddenName:
+    text: str
+    words: tuple[str, ...]
+    entry: Entry
 
 
 def leak_advice(live: dict[str, list[Entry]]) -> Iterator[Problem]:
     hidden = [e for entries in live.values() for e in entries if e.model.visibility != "public"]
     public = [e for entries in live.values() for e in entries if e.model.visibility == "public"]
-    names = {}
+    # Names are matched as runs of whole words, looked up by their first word, so the time
+    # grows with the amount of public text, not with public text times hidden names.
+    by_first_word: dict[str, list[HiddenName]] = {}
     for entry in hidden:
-        for name in {getattr(entry.model, "title", None) or getattr(entry.model, "name", None),
-                     entry.origin.stem}:
-            if name and len(name) >= LEAK_MIN_LENGTH:
-                names[name.casefold()] = (name, entry)
-    if not names or not public:
+        seen: set[tuple[str, ...]] = set()
+        for text in (getattr(entry.model, "title", None) or getattr(entry.model, "name", None),
+                     entry.origin.stem):  # the title first: it is what the message shows
+            words = tuple(word.casefold() for word in WORD.findall(text or ""))
+            if text and len(text) >= LEAK_MIN_LENGTH and words and words not in seen:
+                seen.add(words)
+                by_first_word.setdefault(words[0], []).append(HiddenName(text, words, entry))
+    if not by_first_word:
         return
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)), re.IGNORECASE)
     for entry in public:
-        for location, line_offset, text in public_texts(entry):
-            match = pattern.search(text)
-            if not match:
+        for location, text in public_texts(entry):
+            found = find_name(text, by_first_word)
+            if found is None:
                 continue
-            name, source = names[match.group(0).casefold()]
-            message = (f"this public entry names the {source.model.visibility} entry '{name}' "
+            name, offset = found
+            source = name.entry
+            message = (f"this public entry names the {source.model.visibility} entry '{name.text}' "
                        f"({source.path.name})")
             hint = "reword it, or make this entry internal too"
             if location is None:  # the Markdown body: point at the line itself
-                line = entry.origin.source.body_line + line_offset + text.count("\n", 0, match.start())
+                line = entry.origin.source.body_line + text.count("\n", 0, offset)
                 yield from _unless_silenced(entry, Problem(entry.path, line, 1, message, hint, "advice", "CF121"))
             else:
                 yield from advice(entry, location, "CF121", message, hint)
             break
 
 
-def public_texts(entry: Entry) -> Iterator[tuple[tuple | None, int, str]]:
-    """Every text of an entry that a page may show, with where it was written."""
+def find_name(text: str, by_first_word: dict[str, list[HiddenName]]) -> tuple[HiddenName, int] | None:
+    """The first hidden name that `text` contains as whole words, and where it starts."""
+    matches = list(WORD.finditer(text))
+    words = [match.group(0).casefold() for match in matches]
+    for index, word in enumerate(words):
+        for name in by_first_word.get(word, ()):
+            if tuple(words[index:index + len(name.words)]) == name.words:
+                return name, matches[index].start()
+    return None
+
+
+def public_texts(entry: Entry) -> Iterator[tuple[tuple | None, str]]:
+    """Every text of an entry that a page may show, with where it was written (None: the body)."""
     stack: list[tuple[tuple, object]] = [((), entry.origin.data)]
     while stack:
         location, value = stack.pop(0)
@@ -275,9 +299,9 @@ def public_texts(entry: Entry) -> Iterator[tuple[tuple | None, int, str]]:
         elif isinstance(value, list):
             stack.extend((location + (index,), item) for index, item in enumerate(value))
         elif isinstance(value, str):
-            yield location, 0, value
+            yield location, value
     if entry.body:
-        yield None, 0, entry.body
+        yield None, entry.body
 
 
 def _unless_silenced(entry: Entry, problem: Problem) -> Iterator[Problem]:

@@ -155,3 +155,13 @@ def test_the_readme_lists_every_rule():
     readme = (FIXTURES.parent.parent / "README.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| `{rule.id}` | {rule.summary} |" in readme
+
+
+def test_a_leak_is_a_hidden_name_as_whole_words_in_any_case(tmp_path):
+    root = clean_copy(tmp_path)
+    write_record(root, {"content/projects/nightingale.md": "---\ntitle: Nightingale\nvisibility: private\n---\n"})
+    assert findings(root) == []
+    write_record(root, {"content/learning.yaml": "- {title: Nightingales of Europe, kind: book}\n"
+                                                 "- {title: Notes, provider: the NIGHTINGALE team}\n"})
+    leaks = [(f["line"], f["message"]) for f in findings(root)]
+    assert leaks == [(2, "this public entry names the private entry 'Nightingale' (nightingale.md)")]
