@@ -21,6 +21,7 @@ from generator.dossier import (
     source_hash,
 )
 from generator.load import SourceFile, load_record, load_settings
+from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate, Settings
 from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
 from generator.problems import RecordProblems, UsageError, display_path
@@ -132,16 +133,17 @@ def build(request: BuildRequest) -> list[str]:
     for target in targets:
         check_output_location(target.folder, record.root, record.content_dir)
     stamp = read_stamp(record.root)
-    allow_html = record.settings.markdown.allow_html
+    # one parser and cache for every page, dossier and variant of this build
+    markdown = MarkdownRenderer(allow_html=record.settings.markdown.allow_html)
     paper = record.settings.dossier.paper
     planned = []
     for target in targets:  # render everything before writing anything
         chain = resolve_theme(target.theme, record.root)
         case = build_case(record, target.options)
-        site = render_site(case, chain, record.root, record.content_dir, allow_html=allow_html)
+        site = render_site(case, chain, record.root, record.content_dir, markdown=markdown)
         dossier_case = build_case(record, replace(target.options, audience=target.dossier_audience))
         dossier = render_dossier(dossier_case, chain, record.root, record.content_dir, paper, stamp,
-                                 allow_html=allow_html)
+                                 markdown=markdown)
         planned.append((target, case, site, dossier_case, dossier))
     lines = []
     for target, case, site, dossier_case, dossier in planned:

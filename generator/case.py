@@ -355,6 +355,8 @@ def build_case(record: Record, options: CaseOptions) -> Case:
             body=entry.body, featured=model.featured, visibility=model.visibility))
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
     achievements_tuple = tuple(achievements)
+    achievements_by_project = group_by_reference(achievements, "projects")
+    achievements_by_goal = group_by_reference(achievements, "goals")
 
     projects = []
     for entry in project_entries:
@@ -363,7 +365,7 @@ def build_case(record: Record, options: CaseOptions) -> Case:
             id=entry.id, title=model.title, role=model.role, period=model.period, status=model.status,
             summary=model.summary, skills=tuple(model.skills), links=tuple(model.links),
             tags=tuple(model.tags), body=entry.body, featured=model.featured, visibility=model.visibility,
-            achievements=tuple(a for a in achievements if any(p.id == entry.id for p in a.projects))))
+            achievements=achievements_by_project.get(entry.id, ())))
     projects.sort(key=lambda p: (p.status != "active", -(_period_end(p.period)), p.title.casefold()))
 
     certifications = []
@@ -385,8 +387,8 @@ def build_case(record: Record, options: CaseOptions) -> Case:
             id=entry.id, title=model.title, measure=model.measure, target=model.target,
             deadline=model.deadline, status=model.status, progress=model.progress,
             competencies=competency_references(model.competencies),
-            achievements=tuple(Reference("achievements", a.id, a.title) for a in achievements
-                               if any(g.id == entry.id for g in a.goals)),
+            achievements=tuple(Reference("achievements", a.id, a.title)
+                               for a in achievements_by_goal.get(entry.id, ())),
             visibility=model.visibility))
     status_order = {"in-progress": 0, "planned": 1, "done": 2, "dropped": 3}
     goals.sort(key=lambda g: (status_order[g.status], _ordinal(g.deadline) or 10**7, g.title.casefold()))
@@ -454,6 +456,15 @@ def _period_end(period: Period | None) -> int:
     if period is None:
         return 0
     return 10**7 if period.end is None else period.end.last_day.toordinal()
+
+
+def group_by_reference(views: list, attribute: str) -> dict[str, tuple]:
+    """Views by each id they reference in `attribute`, in their order: one pass, not one per id."""
+    groups: dict[str, list] = {}
+    for view in views:
+        for reference in dict.fromkeys(r.id for r in getattr(view, attribute)):
+            groups.setdefault(reference, []).append(view)
+    return {key: tuple(values) for key, values in groups.items()}
 
 
 def within(start: PartialDate | None, end: PartialDate | None,
@@ -549,14 +560,17 @@ def measure_coverage(competencies: tuple[CompetencyView, ...]) -> Coverage:
 def build_tags(achievements: tuple[AchievementView, ...],
                projects: tuple[ProjectView, ...]) -> tuple[TagView, ...]:
     names: dict[str, str] = {}
-    for view in (*achievements, *projects):
-        for tag in view.tags:
-            names.setdefault(slugify(tag), tag)
-    return tuple(
-        TagView(names[slug], slug,
-                tuple(a for a in achievements if any(slugify(t) == slug for t in a.tags)),
-                tuple(p for p in projects if any(slugify(t) == slug for t in p.tags)))
-        for slug in sorted(names))
+    tagged: dict[str, tuple[list, list]] = {}
+    for index, views in enumerate((achievements, projects)):
+        for view in views:
+            slugs: dict[str, str] = {}
+            for tag in view.tags:
+                slugs.setdefault(slugify(tag), tag)
+            for slug, tag in slugs.items():
+                names.setdefault(slug, tag)
+                tagged.setdefault(slug, ([], []))[index].append(view)
+    return tuple(TagView(names[slug], slug, tuple(tagged[slug][0]), tuple(tagged[slug][1]))
+                 for slug in sorted(names))
 
 
 def build_timeline(achievements, projects, certifications, learning) -> tuple[TimelineYear, ...]:

@@ -246,22 +246,22 @@ class HiddenName:
 def leak_advice(live: dict[str, list[Entry]]) -> Iterator[Problem]:
     hidden = [e for entries in live.values() for e in entries if e.model.visibility != "public"]
     public = [e for entries in live.values() for e in entries if e.model.visibility == "public"]
-    # Names are matched as runs of whole words, looked up by their first word, so the time
-    # grows with the amount of public text, not with public text times hidden names.
-    by_first_word: dict[str, list[HiddenName]] = {}
+    # Names are matched as runs of whole words, looked up by their words in a table per
+    # length, so the time grows with the public text and the number of distinct lengths,
+    # not with the public text times the hidden names.
+    by_length: dict[int, dict[tuple[str, ...], HiddenName]] = {}
     for entry in hidden:
-        seen: set[tuple[str, ...]] = set()
         for text in (getattr(entry.model, "title", None) or getattr(entry.model, "name", None),
                      entry.origin.stem):  # the title first: it is what the message shows
             words = tuple(word.casefold() for word in WORD.findall(text or ""))
-            if text and len(text) >= LEAK_MIN_LENGTH and words and words not in seen:
-                seen.add(words)
-                by_first_word.setdefault(words[0], []).append(HiddenName(text, words, entry))
-    if not by_first_word:
+            if text and len(text) >= LEAK_MIN_LENGTH and words:
+                by_length.setdefault(len(words), {}).setdefault(words, HiddenName(text, words, entry))
+    if not by_length:
         return
+    first_words = {words[0] for names in by_length.values() for words in names}
     for entry in public:
         for location, text in public_texts(entry):
-            found = find_name(text, by_first_word)
+            found = find_name(text, by_length, first_words)
             if found is None:
                 continue
             name, offset = found
@@ -277,13 +277,17 @@ def leak_advice(live: dict[str, list[Entry]]) -> Iterator[Problem]:
             break
 
 
-def find_name(text: str, by_first_word: dict[str, list[HiddenName]]) -> tuple[HiddenName, int] | None:
+def find_name(text: str, by_length: dict[int, dict[tuple[str, ...], HiddenName]],
+              first_words: set[str]) -> tuple[HiddenName, int] | None:
     """The first hidden name that `text` contains as whole words, and where it starts."""
     matches = list(WORD.finditer(text))
     words = [match.group(0).casefold() for match in matches]
     for index, word in enumerate(words):
-        for name in by_first_word.get(word, ()):
-            if tuple(words[index:index + len(name.words)]) == name.words:
+        if word not in first_words:
+            continue
+        for length, names in by_length.items():
+            name = names.get(tuple(words[index:index + length]))
+            if name is not None:
                 return name, matches[index].start()
     return None
 

@@ -15,37 +15,58 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 
 class MarkdownRenderer:
-    """One configured parser for one build, with a cache: the same text renders once."""
+    """One configured parser per build, shared by the site and the dossier.
+
+    Parsing is most of the cost of a build, and the same body appears on a site page and
+    in the dossier with different ways to the assets: each text is parsed once, and only
+    the few tokens that point into assets/ are copied with their new address.
+    """
 
     def __init__(self, allow_html: bool = False):
+        self.allow_html = allow_html
         self.parser = (
             MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
             .enable(["table", "strikethrough", "replacements", "smartquotes"])
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
         )
-        self.cache: dict[tuple[str, str, bool], str] = {}
+        self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
+        self.rendered: dict[tuple[str, str, bool], str] = {}
 
     def render(self, text: str | None, asset_prefix: str = "", inline: bool = False) -> str:
         """HTML for `text`; `asset_prefix` is the way from the page to the site's root."""
         if not text:
             return ""
         key = (text, asset_prefix, inline)
-        cached = self.cache.get(key)
+        cached = self.rendered.get(key)
         if cached is None:
-            environment: dict = {}
-            tokens = (self.parser.parseInline if inline else self.parser.parse)(text, environment)
-            rewrite_asset_links(tokens, lambda path: asset_prefix + path)
-            cached = self.parser.renderer.render(tokens, self.parser.options, environment)
-            self.cache[key] = cached
+            tokens, environment = self.parse(text, inline)
+            tokens = with_asset_links(tokens, lambda path: asset_prefix + path)
+            cached = self.parser.renderer.render(tokens, self.parser.options, dict(environment))
+            self.rendered[key] = cached
         return cached
 
+    def parse(self, text: str, inline: bool) -> tuple[list, dict]:
+        found = self.parsed.get((text, inline))
+        if found is None:
+            environment: dict = {}
+            tokens = (self.parser.parseInline if inline else self.parser.parse)(text, environment)
+            found = self.parsed[(text, inline)] = (tokens, environment)
+        return found
 
-def rewrite_asset_links(tokens: list, to_output: Callable[[str], str]) -> None:
-    for token in tokens:
+
+def with_asset_links(tokens: list, to_output: Callable[[str], str]) -> list:
+    """The tokens, with copies of those whose link or image points into assets/."""
+    result = tokens
+    for index, token in enumerate(tokens):
+        changed = {}
         for attribute in ("src", "href"):
-            value = token.attrGet(attribute) if token.attrs else None
+            value = token.attrs.get(attribute) if token.attrs else None
             if isinstance(value, str) and value.removeprefix("./").startswith("assets/"):
-                token.attrSet(attribute, to_output(value.removeprefix("./")))
-        if token.children:
-            rewrite_asset_links(token.children, to_output)
+                changed[attribute] = to_output(value.removeprefix("./"))
+        children = with_asset_links(token.children, to_output) if token.children else token.children
+        if changed or children is not token.children:
+            if result is tokens:
+                result = list(tokens)
+            result[index] = token.copy(attrs={**token.attrs, **changed}, children=children)
+    return result

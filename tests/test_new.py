@@ -131,3 +131,12 @@ def test_a_missing_list_file_is_created(tmp_path):
        .filter(lambda s: s.strip() == s))
 def test_any_title_is_written_as_yaml_that_reads_back_the_same(title):
     assert yaml.load(f"title: {yaml_scalar(title)}", Loader=RecordLoader) == {"title": title}
+
+
+def test_the_command_line_offers_every_kind():
+    from generator.cli import make_parser
+    from generator.scaffold import KINDS
+
+    commands = next(a for a in make_parser()._actions if a.dest == "command")
+    kind = next(a for a in commands.choices["new"]._actions if a.dest == "kind")
+    assert tuple(kind.choices) == tuple(KINDS)
