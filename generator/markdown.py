@@ -18,8 +18,9 @@ class MarkdownRenderer:
     """One configured parser per build, shared by the site and the dossier.
 
     Parsing is most of the cost of a build, and the same body appears on a site page and
-    in the dossier with different ways to the assets: each text is parsed once, and only
-    the few tokens that point into assets/ are copied with their new address.
+    in the dossier. A text renders once, unless it links into assets/: then the way to the
+    assets differs by page, so its tokens are kept and only the few that point into
+    assets/ are copied with their new address.
     """
 
     def __init__(self, allow_html: bool = False):
@@ -37,21 +38,26 @@ class MarkdownRenderer:
         """HTML for `text`; `asset_prefix` is the way from the page to the site's root."""
         if not text:
             return ""
-        key = (text, asset_prefix, inline)
+        links_assets = "assets/" in text
+        # only a text that links into assets/ renders differently from page to page
+        key = (text, asset_prefix if links_assets else "", inline)
         cached = self.rendered.get(key)
         if cached is None:
-            tokens, environment = self.parse(text, inline)
-            tokens = with_asset_links(tokens, lambda path: asset_prefix + path)
+            tokens, environment = self.parse(text, inline, keep=links_assets)
+            if links_assets:
+                tokens = with_asset_links(tokens, lambda path: asset_prefix + path)
             cached = self.parser.renderer.render(tokens, self.parser.options, dict(environment))
             self.rendered[key] = cached
         return cached
 
-    def parse(self, text: str, inline: bool) -> tuple[list, dict]:
+    def parse(self, text: str, inline: bool, keep: bool) -> tuple[list, dict]:
         found = self.parsed.get((text, inline))
         if found is None:
             environment: dict = {}
             tokens = (self.parser.parseInline if inline else self.parser.parse)(text, environment)
-            found = self.parsed[(text, inline)] = (tokens, environment)
+            found = (tokens, environment)
+            if keep:  # tokens are large: keep only those another page will render again
+                self.parsed[(text, inline)] = found
         return found
 
 
