@@ -126,19 +126,28 @@ def achievement_advice(achievements: list[Entry]) -> Iterator[Problem]:
 
 
 def competency_advice(record: Record, today: dt.date) -> Iterator[Problem]:
-    """Gaps as the committee sees them: the dossier's audience, within the review period."""
+    """Gaps as the committee sees them: the dossier's audience, within the review period.
+
+    The public site may see fewer achievements than the dossier; the advice says so when
+    that turns a competency the dossier shows once into a gap on the site.
+    """
     if record.competencies_source is None:
         return
-    case = build_case(record, CaseOptions(audience=record.settings.dossier.audience, today=today))
+    audience = record.settings.dossier.audience
+    case = build_case(record, CaseOptions(audience=audience, today=today))
+    public = case if audience == "public" else build_case(record, CaseOptions(audience="public", today=today))
     item = RawItem("competencies", record.competencies_source, (), record.competencies_source.data, "")
     silenced = {c.id: set(c.check.ignore) if c.check else set() for c in record.competencies.competencies}
-    for index, competency in enumerate(case.competencies):
+    for index, (competency, on_site) in enumerate(zip(case.competencies, public.competencies)):
         location = ("competencies", index)
         if competency.strength == "gap" and "CF105" not in silenced[competency.id]:
             yield from advice(item, location, "CF105", f"no achievement shows '{competency.name}' (a gap)",
                               "name it in the competencies: of an achievement, or plan a goal that builds it")
         elif competency.strength == "thin" and "CF106" not in silenced[competency.id]:
-            yield from advice(item, location, "CF106", f"only one achievement shows '{competency.name}'",
+            message = f"only one achievement shows '{competency.name}'"
+            if on_site.strength == "gap":
+                message += f", and it is {competency.achievements[0].visibility}: the public site shows a gap"
+            yield from advice(item, location, "CF106", message,
                               "a committee looks for a pattern: add a second example")
 
 

@@ -165,3 +165,27 @@ def test_a_leak_is_a_hidden_name_as_whole_words_in_any_case(tmp_path):
                                                  "- {title: Notes, provider: the NIGHTINGALE team}\n"})
     leaks = [(f["line"], f["message"]) for f in findings(root)]
     assert leaks == [(2, "this public entry names the private entry 'Nightingale' (nightingale.md)")]
+
+
+def test_check_says_when_the_public_site_shows_a_gap_the_dossier_does_not(tmp_path):
+    root = clean_copy(tmp_path)
+    write_record(root, {
+        "content/competencies.yaml": """\
+            competencies:
+              - {id: execution, name: Execution}
+              - {id: leadership, name: Technical leadership}
+              - {id: strategy, name: Engineering strategy}
+            """,
+        "content/achievements/2025-07-incident-retro.md": (
+            ADVICE / "clean/content/achievements/2025-07-incident-retro.md").read_text(encoding="utf-8")
+        .replace("competencies: [leadership]", "competencies: [leadership, strategy]"),
+    })
+    (found,) = findings(root)
+    assert found["rule"] == "CF106"
+    assert found["message"] == ("only one achievement shows 'Engineering strategy', and it is internal: "
+                                "the public site shows a gap")
+    assert run_cli("build", "-C", root, "--no-pdf").status == 0
+    site = (root / "output" / "site" / "competencies" / "index.html").read_text(encoding="utf-8")
+    dossier = (root / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    assert '<li class="gap" id="strategy">' in site
+    assert 'id="c-strategy" class="thin"' in dossier
