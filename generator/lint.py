@@ -81,11 +81,11 @@ def find_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     yield from leak_advice(live)
 
 
-def advice(entry_or_item: Entry | RawItem, location: tuple, rule: str, message: str, hint: str,
-           key: bool = False) -> Iterator[Problem]:
+def advice(entry_or_item: Entry | RawItem, location: tuple, rule: str, message: str,
+           hint: str) -> Iterator[Problem]:
     """One finding at a value of an entry, unless the entry itself silences the rule."""
     item = entry_or_item.origin if isinstance(entry_or_item, Entry) else entry_or_item
-    spot = item.position(location, key=key)
+    spot = item.position(location)
     problem = Problem(item.source.path, spot.line, spot.column, message, hint, "advice", rule)
     if isinstance(entry_or_item, Entry):
         yield from _unless_silenced(entry_or_item, problem)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.load import RecordLoader, load_collection, read_yaml_file
+from generator.load import YAML_SUFFIXES, RecordLoader, load_collection, read_yaml_file
 from generator.problems import UserError, display_path
 from generator.validate import raw_id, slugify
 
@@ -125,7 +125,7 @@ def create_entry(root: Path, content_dir: Path, kind_name: str, title: str, toda
         return path
     if kind.explicit_id:
         check_id_is_free(content_dir, kind, slug)
-    list_file = next((content_dir / f"{kind.collection}{suffix}" for suffix in (".yaml", ".yml")
+    list_file = next((content_dir / f"{kind.collection}{suffix}" for suffix in YAML_SUFFIXES
                       if (content_dir / f"{kind.collection}{suffix}").is_file()), None)
     folder = content_dir / kind.collection
     if list_file is None and folder.is_dir():
@@ -180,8 +180,9 @@ def indent_as_list_item(lines: str) -> str:
 def reference_hints(content_dir: Path) -> dict[str, str]:
     """Comments that name the ids the user can reference, read from the record itself."""
     competencies = []
-    source, _ = read_yaml_file(content_dir / "competencies.yaml") if (
-        content_dir / "competencies.yaml").is_file() else (None, [])
+    path = next((content_dir / f"competencies{suffix}" for suffix in YAML_SUFFIXES
+                 if (content_dir / f"competencies{suffix}").is_file()), None)
+    source, _ = read_yaml_file(path) if path else (None, [])
     if source is not None and isinstance(source.data, dict):
         for item in source.data.get("competencies") or []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
