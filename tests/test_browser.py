@@ -91,6 +91,14 @@ def test_pages_fit_a_375px_phone_without_sideways_scrolling(site, browser, path,
     page, _ = open_page(browser, base + path, viewport={"width": 375, "height": 800})
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 375
+    # a box may also clip what does not fit it, which the page width alone does not show
+    clipped = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(element => {
+        const style = getComputedStyle(element);
+        // scroll containers scroll, and a visually hidden label is one pixel wide on purpose
+        if (['auto', 'scroll'].includes(style.overflowX) || element.clientWidth <= 1) return false;
+        return element.scrollWidth > element.clientWidth + 1;
+    }).map(element => element.tagName + ' ' + element.className + ': ' + element.textContent.trim().slice(0, 40))""")
+    assert clipped == []
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     page.context.close()
 
