@@ -140,8 +140,11 @@ def build(request: BuildRequest) -> list[str]:
     for target in targets:  # render everything before writing anything
         chain = resolve_theme(target.theme, record.root)
         case = build_case(record, target.options)
-        site = render_site(case, chain, record.root, record.content_dir, markdown=markdown)
         dossier_case = build_case(record, replace(target.options, audience=target.dossier_audience))
+        markdown.prerender(view.body for views in (case.achievements, case.projects,
+                                                   dossier_case.achievements, dossier_case.projects)
+                           for view in views)
+        site = render_site(case, chain, record.root, record.content_dir, markdown=markdown)
         dossier = render_dossier(dossier_case, chain, record.root, record.content_dir, paper, stamp,
                                  markdown=markdown)
         planned.append((target, case, site, dossier_case, dossier))

@@ -7,11 +7,18 @@ point into the record's `assets/` folder are rewritten to where the build copies
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+# Below this many texts, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
 
 
 class MarkdownRenderer:
@@ -50,6 +57,27 @@ class MarkdownRenderer:
             self.rendered[key] = cached
         return cached
 
+    def prerender(self, texts: Iterable[str | None]) -> None:
+        """Render many block texts at once on every core, before the templates ask for them.
+
+        Markdown parsing in Python is most of a large build; the texts are independent, so
+        worker processes share them. The HTML is the same as rendering one by one. Texts
+        that link into assets/ depend on the page and are left to `render`.
+        """
+        todo = sorted({text for text in texts if text and "assets/" not in text
+                       and (text, "", False) not in self.rendered})
+        workers = min(os.cpu_count() or 1, 8)
+        # fork is cheap and safe only in a process with one thread (serve has more)
+        if (len(todo) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(self.allow_html,)) as pool:
+            chunk = max(1, len(todo) // (workers * 8))
+            for text, html in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk)):
+                self.rendered[(text, "", False)] = html
+
     def parse(self, text: str, inline: bool, keep: bool) -> tuple[list, dict]:
         found = self.parsed.get((text, inline))
         if found is None:
@@ -76,3 +104,16 @@ def with_asset_links(tokens: list, to_output: Callable[[str], str]) -> list:
                 result = list(tokens)
             result[index] = token.copy(attrs={**token.attrs, **changed}, children=children)
     return result
+
+
+_worker_renderer: MarkdownRenderer | None = None
+
+
+def _start_worker(allow_html: bool) -> None:
+    global _worker_renderer
+    _worker_renderer = MarkdownRenderer(allow_html=allow_html)
+
+
+def _render_in_worker(text: str) -> str:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(text)

@@ -65,3 +65,22 @@ def test_dates_show_the_precision_they_were_given():
     assert format_date(PartialDate(2025)) == "2025"
     assert format_date(PartialDate(2025, 3)) == "Mar 2025"
     assert format_date(PartialDate(2025, 3, 14)) == "14 Mar 2025"
+
+
+def test_markdown_rendered_on_every_core_is_the_same_html(monkeypatch):
+    import generator.markdown as markdown_module
+    from generator.markdown import MarkdownRenderer
+
+    monkeypatch.setattr(markdown_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(markdown_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(markdown_module.threading, "active_count", lambda: 1)
+    texts = [f"## Part {i}\n\nSome *emphasis*, a [link](https://example.com/{i}) and \"quotes\" -- {i}.\n\n"
+             f"| a | b |\n|---|---|\n| {i} | x |\n\nA note[^1].\n\n[^1]: Footnote {i}.\n" for i in range(30)]
+    texts += ["<b>raw</b> [bad](javascript:alert(1))", "![chart](assets/chart.png)"]
+    parallel = MarkdownRenderer()
+    parallel.prerender(texts)
+    assert len(parallel.rendered) == len(texts) - 1  # a link into assets/ depends on the page
+    sequential = MarkdownRenderer()
+    for text in texts:
+        assert parallel.render(text) == sequential.render(text)
+    assert "&lt;b&gt;raw&lt;/b&gt;" in parallel.render(texts[-2]) and "href" not in parallel.render(texts[-2])
