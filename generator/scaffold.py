@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +119,11 @@ def create_entry(root: Path, content_dir: Path, kind_name: str, title: str, toda
     if kind.markdown:
         stem = f"{today:%Y-%m}-{slug}" if kind.name == "achievement" else slug
         path = content_dir / kind.collection / f"{stem}.md"
+        if not re.search(r"[A-Za-z0-9]", unicodedata.normalize("NFKD", title)):
+            # a title in a script slugs cannot spell ("entry"): number the files instead
+            counter = 2
+            while path.exists():
+                path, counter = content_dir / kind.collection / f"{stem}-{counter}.md", counter + 1
         if path.exists():
             raise UserError(f"{display_path(path)} already exists — new never overwrites; "
                             "give another title, or edit that file")

@@ -140,3 +140,13 @@ def test_the_command_line_offers_every_kind():
     commands = next(a for a in make_parser()._actions if a.dest == "command")
     kind = next(a for a in commands.choices["new"]._actions if a.dest == "kind")
     assert tuple(kind.choices) == tuple(KINDS)
+
+
+def test_titles_in_any_script_get_a_file_each(record):
+    first = run_cli("new", "-C", record, "achievement", "ビルド時間の短縮")
+    second = run_cli("new", "-C", record, "achievement", "デプロイの自動化")
+    assert first.status == second.status == 0
+    assert [Path(r.stdout.strip()).name for r in (first, second)] == ["2026-01-entry.md", "2026-01-entry-2.md"]
+    front = yaml.load(Path(second.stdout.strip()).read_text(encoding="utf-8").split("---")[1], Loader=RecordLoader)
+    assert front["title"] == "デプロイの自動化"
+    assert run_cli("check", "-C", record).status == 0
