@@ -106,6 +106,7 @@ def validate_record(raw: RawRecord, settings: Settings) -> Record:
                 valid.append(Entry(collection, "", model, body, item))
         entries[collection] = tuple(assign_ids(valid, problems))
 
+    problems.extend(duplicate_explicit_ids(raw))
     problems.extend(check_references(raw, {c.id for c in competencies.competencies}))
     if problems:
         raise RecordProblems(problems)
@@ -234,12 +235,7 @@ def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
             if not ID_PATTERN.match(given):
                 problems.append(entry.origin.problem(("id",), f"the id '{given}' cannot be used in a web address",
                                                      f"use letters, digits and dashes, e.g. '{slugify(given)}'"))
-            if given in explicit:
-                first = explicit[given].origin.position()
-                problems.append(entry.origin.problem(
-                    ("id",), f"the id '{given}' is already used by another {entry.collection[:-1]}"
-                    f" ({explicit[given].path.name}:{first.line})", "give each entry its own id"))
-            explicit[given] = entry
+            explicit.setdefault(given, entry)
     for entry in entries:
         given = getattr(entry.model, "id", None)
         if given:
@@ -270,6 +266,30 @@ def _duplicate_ids(ids: list[tuple[str, tuple]], item: RawItem, what: str) -> li
             problems.append(item.problem(location, f"the {what} id '{identifier}' is used twice",
                                          "give each one its own id"))
         seen.add(identifier)
+    return problems
+
+
+def duplicate_explicit_ids(raw: RawRecord) -> list[Problem]:
+    """Two entries of a collection with the same `id:`, read from the raw values.
+
+    Read before the schema, so a clash is reported in the same run as a schema error in
+    either entry.
+    """
+    problems = []
+    for collection in COLLECTION_MODELS:
+        first_with: dict[str, RawItem] = {}
+        for item in raw.items.get(collection, ()):
+            given = item.data.get("id") if isinstance(item.data, dict) else None
+            if not isinstance(given, str) or not given.strip():
+                continue
+            given = given.strip()
+            if given in first_with:
+                first = first_with[given]
+                problems.append(item.problem(
+                    ("id",), f"the id '{given}' is already used by another {collection[:-1]}"
+                    f" ({first.source.path.name}:{first.position().line})", "give each entry its own id"))
+            else:
+                first_with[given] = item
     return problems
 
 
