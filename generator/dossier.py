@@ -14,12 +14,18 @@ from pathlib import Path
 from generator import __version__
 from generator.case import Case
 from generator.markdown import MarkdownRenderer
-from generator.render import RenderedSite, asset_path, make_environment, static_files
+from generator.render import (
+    DOSSIER_STYLESHEET,
+    RenderedSite,
+    asset_path,
+    make_environment,
+    static_files,
+)
 from generator.themes import ThemeChain
 
 PDF_NAME = "dossier.pdf"
 PDF_HASH_NAME = ".dossier-pdf-source.sha256"
-DOSSIER_STATIC = ("css/dossier.css", "fonts/")
+DOSSIER_STATIC = (DOSSIER_STYLESHEET, "fonts/")
 
 
 @dataclass(frozen=True)

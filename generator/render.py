@@ -148,9 +148,31 @@ def render_site(case: Case, chain: ThemeChain, record_root: Path | None, content
             "site_urls": site_urls, **page.context,
         }
         files[page.path] = template.render(context).encode("utf-8")
-    copies = static_files(chain)
+    copies = site_static_files(static_files(chain))
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
+
+
+DOSSIER_STYLESHEET = "css/dossier.css"
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+
+
+def site_static_files(files: dict[str, Path]) -> dict[str, Path]:
+    """The static files the site uses: not the dossier's stylesheet, nor fonts only it names.
+
+    Fonts are embedded in the PDF; a site whose styles do not name them would ship a
+    megabyte nobody downloads.
+    """
+    site_styles = "\n".join(path.read_text(encoding="utf-8", errors="replace")
+                            for relative, path in files.items()
+                            if relative.endswith(".css") and relative != DOSSIER_STYLESHEET)
+    fonts = {relative for relative in files if relative.endswith(FONT_SUFFIXES)}
+    used_fonts = {relative for relative in fonts if Path(relative).name in site_styles}
+    # a font folder's licence goes with its fonts
+    unused_folders = {str(Path(r).parent) for r in fonts} - {str(Path(r).parent) for r in used_fonts}
+    return {relative: path for relative, path in files.items()
+            if relative != DOSSIER_STYLESHEET and relative not in fonts - used_fonts
+            and str(Path(relative).parent) not in unused_folders}
 
 
 def asset_path(name: str) -> str:

@@ -1,5 +1,7 @@
 """Markdown is safe by default; numbers and dates read the way people write them."""
 
+from pathlib import Path
+
 from generator.case import ImpactView
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate
@@ -84,3 +86,22 @@ def test_markdown_rendered_on_every_core_is_the_same_html(monkeypatch):
     for text in texts:
         assert parallel.render(text) == sequential.render(text)
     assert "&lt;b&gt;raw&lt;/b&gt;" in parallel.render(texts[-2]) and "href" not in parallel.render(texts[-2])
+
+
+def test_the_site_ships_only_the_static_files_its_pages_use(tmp_path):
+    from generator.render import site_static_files
+
+    def theme(files: dict[str, str]) -> dict[str, Path]:
+        for relative, text in files.items():
+            (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / relative).write_text(text, encoding="utf-8")
+        return {relative: tmp_path / relative for relative in files}
+
+    files = theme({"css/site.css": "body { font-family: system-ui; }", "css/dossier.css": "@font-face {}",
+                   "fonts/Inter-Regular.otf": "", "fonts/OFL.txt": "licence", "favicon.svg": "<svg/>"})
+    assert sorted(site_static_files(files)) == ["css/site.css", "favicon.svg"]
+    files = theme({"css/site.css": "@font-face { src: url(../fonts/Inter-Regular.otf); }"})
+    kept = site_static_files({**files, "fonts/Inter-Regular.otf": tmp_path / "fonts/Inter-Regular.otf",
+                              "fonts/Inter-Bold.otf": tmp_path / "fonts/Inter-Regular.otf",
+                              "fonts/OFL.txt": tmp_path / "fonts/OFL.txt"})
+    assert sorted(kept) == ["css/site.css", "fonts/Inter-Regular.otf", "fonts/OFL.txt"]
