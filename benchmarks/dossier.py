@@ -43,11 +43,11 @@ def main() -> None:
 
     import weasyprint
 
-    from generator.build import read_record
     from generator.case import CaseOptions, build_case
     from generator.dossier import Stamp, render_dossier
     from generator.pdf import make_pdf
     from generator.themes import resolve_theme
+    from generator.validate import read_record
 
     work = Path(tempfile.mkdtemp(prefix="careerfolio-dossier-bench-"))
     print(f"{'N':>5} {'pages':>6} {'careerfolio s':>14} {'WeasyPrint s':>13} {'overhead':>9}")

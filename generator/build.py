@@ -20,52 +20,14 @@ from generator.dossier import (
     reusable_pdf,
     source_hash,
 )
-from generator.load import SourceFile, load_record, load_settings
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate, Settings
 from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
-from generator.problems import RecordProblems, UsageError, display_path
+from generator.problems import UsageError, display_path
 from generator.render import RenderedSite, render_site
 from generator.themes import resolve_theme
-from generator.validate import Record, validate_record, validate_settings
+from generator.validate import Record, read_record
 from generator.write import check_output_location, prepare_output_root, write_tree
-
-
-def read_record(root: Path) -> Record:
-    """Load and validate a whole record; raise RecordProblems with every problem in it."""
-    root, settings_source, settings, problems = _settings_of(root)
-    content_dir = root / settings.content_dir
-    raw = load_record(root, content_dir, settings_source)
-    try:
-        record = validate_record(raw, settings)
-    except RecordProblems as error:
-        raise RecordProblems(problems + error.problems) from None
-    if problems:
-        raise RecordProblems(problems)
-    return record
-
-
-def read_settings(root: Path) -> tuple[Path, Settings]:
-    """The record's root and settings, for commands that need only to know where things go."""
-    root, _, settings, problems = _settings_of(root)
-    if problems:
-        raise RecordProblems(problems)
-    return root, settings
-
-
-def _settings_of(root: Path) -> tuple[Path, SourceFile | None, Settings, list]:
-    root = root.resolve()
-    if not root.is_dir():
-        raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
-    settings_source, problems = load_settings(root)
-    settings, found = validate_settings(settings_source)
-    problems.extend(found)
-    content_dir = root / settings.content_dir
-    if not content_dir.is_dir():
-        where = display_path(content_dir)
-        raise UsageError(f"{where} does not exist, so {root} is not a careerfolio record — "
-                         "run `careerfolio init` to start one, or pass the record's folder with -C DIR")
-    return root, settings_source, settings, problems
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from generator import __version__
 from generator.cli_text import count
-from generator.problems import ExitStatus, RecordProblems, UserError
+from generator.problems import ExitStatus, RecordProblems, UserError, display_path
 
 
 def parse_date_argument(text: str):
@@ -144,9 +144,9 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
 
 
 def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.build import read_record
     from generator.case import today_for_build
     from generator.lint import RULES, advise, finding_as_json
+    from generator.validate import read_record
 
     if arguments.rules:
         for rule in RULES.values():
@@ -190,20 +190,18 @@ def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
 
 
 def run_new(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.build import read_settings
     from generator.case import today_for_build
-    from generator.problems import display_path
     from generator.scaffold import create_entry
+    from generator.validate import read_settings
 
     root, settings = read_settings(arguments.root)
-    path = create_entry(root, root / settings.content_dir, arguments.kind, arguments.title, today_for_build())
+    path = create_entry(root / settings.content_dir, arguments.kind, arguments.title, today_for_build())
     print(display_path(path), file=stdout)
     print("next: fill in the empty fields, then run `careerfolio check`", file=stderr)
     return ExitStatus.OK
 
 
 def run_schema(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.problems import display_path
     from generator.schema import SCHEMA_FILES, SCHEMA_FOLDER, stale_schema_files, write_schema
 
     folder = arguments.out if arguments.out is not None else arguments.root / SCHEMA_FOLDER

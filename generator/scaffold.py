@@ -106,7 +106,7 @@ KINDS = {kind.name: kind for kind in (
 )}
 
 
-def create_entry(root: Path, content_dir: Path, kind_name: str, title: str, today: dt.date) -> Path:
+def create_entry(content_dir: Path, kind_name: str, title: str, today: dt.date) -> Path:
     """Write a new entry of `kind_name`; return the file written or appended to."""
     kind = KINDS[kind_name]
     title = title.strip()

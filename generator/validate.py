@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import RawItem, RawRecord, SourceFile
+from generator.load import RawItem, RawRecord, SourceFile, load_record, load_settings
 from generator.model import (
     COLLECTION_MODELS,
     Competencies,
@@ -26,7 +26,7 @@ from generator.model import (
     Profile,
     Settings,
 )
-from generator.problems import Problem, RecordProblems
+from generator.problems import Problem, RecordProblems, UsageError, display_path
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,43 @@ class Record:
 
     def collection(self, name: str) -> tuple[Entry, ...]:
         return self.entries.get(name, ())
+
+
+def read_record(root: Path) -> Record:
+    """Load and validate a whole record; raise RecordProblems with every problem in it."""
+    root, settings_source, settings, problems = _settings_of(root)
+    content_dir = root / settings.content_dir
+    raw = load_record(root, content_dir, settings_source)
+    try:
+        record = validate_record(raw, settings)
+    except RecordProblems as error:
+        raise RecordProblems(problems + error.problems) from None
+    if problems:
+        raise RecordProblems(problems)
+    return record
+
+
+def read_settings(root: Path) -> tuple[Path, Settings]:
+    """The record's root and settings, for commands that need only to know where things go."""
+    root, _, settings, problems = _settings_of(root)
+    if problems:
+        raise RecordProblems(problems)
+    return root, settings
+
+
+def _settings_of(root: Path) -> tuple[Path, SourceFile | None, Settings, list]:
+    root = root.resolve()
+    if not root.is_dir():
+        raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
+    settings_source, problems = load_settings(root)
+    settings, found = validate_settings(settings_source)
+    problems.extend(found)
+    content_dir = root / settings.content_dir
+    if not content_dir.is_dir():
+        where = display_path(content_dir)
+        raise UsageError(f"{where} does not exist, so {root} is not a careerfolio record — "
+                         "run `careerfolio init` to start one, or pass the record's folder with -C DIR")
+    return root, settings_source, settings, problems
 
 
 def validate_settings(source: SourceFile | None) -> tuple[Settings, list[Problem]]:

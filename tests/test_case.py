@@ -4,9 +4,9 @@ import datetime as dt
 
 from conftest import FIXTURES, write_record
 
-from generator.build import read_record
 from generator.case import CaseOptions, build_case, certification_status, normalise_unit, within
 from generator.model import PartialDate
+from generator.validate import read_record
 
 CANARY = FIXTURES / "canary"
 

@@ -113,11 +113,11 @@ def test_the_pdf_carries_title_author_and_the_build_date(sample_dossier):
 
 
 def test_weasyprint_logs_no_warning_on_the_sample_record():
-    from generator.build import read_record
     from generator.case import CaseOptions, build_case
     from generator.dossier import Stamp, render_dossier
     from generator.pdf import make_pdf
     from generator.themes import resolve_theme
+    from generator.validate import read_record
 
     record = read_record(PROJECT)
     case = build_case(record, CaseOptions(audience="internal"))

@@ -4,9 +4,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, write_record
 
-from generator.build import read_record
 from generator.model import PartialDate
 from generator.problems import RecordProblems
+from generator.validate import read_record
 
 
 def invalid_cases():
