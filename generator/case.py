@@ -336,7 +336,7 @@ def build_case(record: Record, options: CaseOptions) -> Case:
     achievements = []
     for entry in record.collection("achievements"):
         model = entry.model
-        start, end = (model.date, model.date) if model.date else (model.period.start, model.period.end)
+        start, end = achievement_span(model)
         if not admitted(entry, start, end, tuple(model.tags)):
             continue
         achievements.append(AchievementView(
@@ -456,6 +456,11 @@ def _period_end(period: Period | None) -> int:
     if period is None:
         return 0
     return 10**7 if period.end is None else period.end.last_day.toordinal()
+
+
+def achievement_span(model: Any) -> tuple[PartialDate, PartialDate | None]:
+    """An achievement's first and last dates: its date twice, or its period (open-ended: None)."""
+    return (model.date, model.date) if model.date else (model.period.start, model.period.end)
 
 
 def group_by_reference(views: list, attribute: str) -> dict[str, tuple]:

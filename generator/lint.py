@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from generator.case import (
     EXPIRY_WARNING_DAYS,
     CaseOptions,
+    achievement_span,
     build_case,
     certification_status,
     within,
@@ -25,7 +26,7 @@ from generator.case import (
 from generator.load import RawItem
 from generator.model import PartialDate
 from generator.problems import Problem, display_path
-from generator.validate import Entry, Record
+from generator.validate import Entry, Record, whole_file
 
 STALE_DAYS = 90
 
@@ -136,7 +137,7 @@ def competency_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     audience = record.settings.dossier.audience
     case = build_case(record, CaseOptions(audience=audience, today=today))
     public = case if audience == "public" else build_case(record, CaseOptions(audience="public", today=today))
-    item = RawItem("competencies", record.competencies_source, (), record.competencies_source.data, "")
+    item = whole_file(record.competencies_source)
     silenced = {c.id: set(c.check.ignore) if c.check else set() for c in record.competencies.competencies}
     for index, (competency, on_site) in enumerate(zip(case.competencies, public.competencies)):
         location = ("competencies", index)
@@ -208,26 +209,24 @@ def staleness_advice(record: Record, achievements: list[Entry], today: dt.date) 
     end = min(until.last_day, today) if until else today
     start = end - dt.timedelta(days=STALE_DAYS)
     recent = [e for e in achievements
-              if within(*(_span(e.model)), PartialDate(start.year, start.month, start.day),
+              if within(*achievement_span(e.model), PartialDate(start.year, start.month, start.day),
                         PartialDate(end.year, end.month, end.day))]
     if achievements and not recent:
-        newest = max(achievements, key=lambda e: (_span(e.model)[1] or _span(e.model)[0]).last_day)
+        def last_day(entry: Entry) -> dt.date:
+            start, end = achievement_span(entry.model)
+            return (end or start).last_day
+
+        newest = max(achievements, key=last_day)
         yield from advice(newest, _title_key(newest), "CF118",
                           f"no achievement in the {STALE_DAYS} days before {end.isoformat()}; this is the newest",
                           "write down what you did this quarter while you still remember the numbers")
-
-
-def _span(model) -> tuple:
-    if model.date is not None:
-        return model.date, model.date
-    return model.period.start, model.period.end
 
 
 def ask_advice(record: Record) -> Iterator[Problem]:
     source = record.profile_source
     if source is None:
         return
-    item = RawItem("profile", source, (), source.data, "")
+    item = whole_file(source)
     profile = record.profile
     if not profile.ask:
         yield from advice(item, (), "CF119", "the profile has no ask",

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from generator.load import RawItem, RawRecord, SourceFile, load_record, load_settings
 from generator.model import (
     COLLECTION_MODELS,
+    ENTRY_NOUNS,
     Competencies,
     Model,
     Profile,
@@ -104,7 +105,7 @@ def validate_settings(source: SourceFile | None) -> tuple[Settings, list[Problem
     if source is None:
         return Settings(), []
     model, problems = validate_model(Settings, source.data if source.data is not None else {},
-                                     _whole_file(source))
+                                     whole_file(source))
     return model or Settings(), problems
 
 
@@ -119,18 +120,18 @@ def validate_record(raw: RawRecord, settings: Settings) -> Record:
                                 "create it with at least `name: Your Name`"))
     else:
         profile, found = validate_model(Profile, raw.profile.data if raw.profile.data is not None
-                                        else {}, _whole_file(raw.profile))
+                                        else {}, whole_file(raw.profile))
         problems.extend(found)
 
     competencies = Competencies()
     if raw.competencies is not None and raw.competencies.data is not None:
         model, found = validate_model(Competencies, raw.competencies.data,
-                                      _whole_file(raw.competencies))
+                                      whole_file(raw.competencies))
         problems.extend(found)
         competencies = model or competencies
-        problems.extend(_duplicate_ids(
-            [(c.id, (("competencies", index, "id"))) for index, c in enumerate(competencies.competencies)],
-            _whole_file(raw.competencies), "competency"))
+        problems.extend(duplicate_ids(
+            ((c.id, whole_file(raw.competencies), ("competencies", index, "id"))
+             for index, c in enumerate(competencies.competencies)), "competency"))
 
     entries: dict[str, tuple[Entry, ...]] = {}
     for collection, model_class in COLLECTION_MODELS.items():
@@ -151,7 +152,8 @@ def validate_record(raw: RawRecord, settings: Settings) -> Record:
                   competencies, raw.competencies, entries)
 
 
-def _whole_file(source: SourceFile) -> RawItem:
+def whole_file(source: SourceFile) -> RawItem:
+    """A file as one item, for problems about the file or its top-level keys."""
     return RawItem("", source, (), source.data, source.path.stem)
 
 
@@ -217,7 +219,8 @@ def _range_hint(context: dict) -> str:
     bounds = []
     for key, word in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
         if key in context:
-            bounds.append(f"{word} {context[key]}")
+            bound = context[key]
+            bounds.append(f"{word} {bound:g}" if isinstance(bound, (int, float)) else f"{word} {bound}")
     return "it must be " + " and ".join(bounds)
 
 
@@ -295,14 +298,18 @@ def _title_of(model: Any) -> str:
     return "entry"
 
 
-def _duplicate_ids(ids: list[tuple[str, tuple]], item: RawItem, what: str) -> list[Problem]:
-    seen: set[str] = set()
+def duplicate_ids(places, noun: str) -> list[Problem]:
+    """An id given twice, from (id, item, location) in file order: each repeat points at the first."""
+    first_with: dict[str, tuple[RawItem, tuple]] = {}
     problems = []
-    for identifier, location in ids:
-        if identifier in seen:
-            problems.append(item.problem(location, f"the {what} id '{identifier}' is used twice",
-                                         "give each one its own id"))
-        seen.add(identifier)
+    for identifier, item, location in places:
+        if identifier not in first_with:
+            first_with[identifier] = (item, location)
+            continue
+        first, first_location = first_with[identifier]
+        problems.append(item.problem(
+            location, f"the id '{identifier}' is already used by another {noun}"
+            f" ({first.source.path.name}:{first.position(first_location).line})", "give each entry its own id"))
     return problems
 
 
@@ -314,19 +321,10 @@ def duplicate_explicit_ids(raw: RawRecord) -> list[Problem]:
     """
     problems = []
     for collection in COLLECTION_MODELS:
-        first_with: dict[str, RawItem] = {}
-        for item in raw.items.get(collection, ()):
-            given = item.data.get("id") if isinstance(item.data, dict) else None
-            if not isinstance(given, str) or not given.strip():
-                continue
-            given = given.strip()
-            if given in first_with:
-                first = first_with[given]
-                problems.append(item.problem(
-                    ("id",), f"the id '{given}' is already used by another {collection[:-1]}"
-                    f" ({first.source.path.name}:{first.position().line})", "give each entry its own id"))
-            else:
-                first_with[given] = item
+        problems.extend(duplicate_ids(
+            ((item.data["id"].strip(), item, ("id",)) for item in raw.items.get(collection, ())
+             if isinstance(item.data, dict) and isinstance(item.data.get("id"), str) and item.data["id"].strip()),
+            ENTRY_NOUNS[collection]))
     return problems
 
 
@@ -387,7 +385,7 @@ def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
     if isinstance(profile.get("photo"), str):
         problem = check_asset(raw.content_dir, profile["photo"])
         if problem:
-            problems.append(_whole_file(raw.profile).problem(("photo",), *problem))
+            problems.append(whole_file(raw.profile).problem(("photo",), *problem))
     return problems
 
 

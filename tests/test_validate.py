@@ -71,3 +71,21 @@ def test_a_record_with_only_a_profile_is_valid(tmp_path):
     record = read_record(tmp_path)
     assert record.profile.name == "Only Me"
     assert all(not entries for entries in record.entries.values())
+
+
+def test_a_repeated_id_points_at_the_first_one_for_competencies_and_entries_alike(tmp_path):
+    write_record(tmp_path, {
+        "content/profile.yaml": "name: A\n",
+        "content/competencies.yaml": "competencies:\n  - {id: lead, name: Lead}\n  - {id: lead, name: Again}\n",
+        "content/learning.yaml": "- {id: book, title: One}\n- {id: book, title: Two, hours: -1}\n",
+    })
+    with pytest.raises(RecordProblems) as raised:
+        read_record(tmp_path)
+    described = [p.describe(tmp_path) for p in raised.value.problems]
+    assert described == [
+        ("content/competencies.yaml:3:10: the id 'lead' is already used by another competency "
+        "(competencies.yaml:2) — give each entry its own id"),
+        ("content/learning.yaml:2:8: the id 'book' is already used by another learning entry "
+        "(learning.yaml:1) — give each entry its own id"),
+        "content/learning.yaml:2:33: hours is -1, out of range — it must be at least 0",
+    ]
