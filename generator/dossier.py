@@ -61,10 +61,9 @@ def _is_output_line(line: str) -> bool:
 
 
 def render_dossier(case: Case, chain: ThemeChain, record_root: Path | None, content_dir: Path,
-                   paper: str, stamp: Stamp, allow_html: bool = False,
-                   markdown: MarkdownRenderer | None = None) -> RenderedSite:
+                   paper: str, stamp: Stamp, markdown: MarkdownRenderer | None = None) -> RenderedSite:
     """dossier.html, its stylesheet and fonts, and the evidence files it links to."""
-    environment = make_environment(chain, record_root, markdown or MarkdownRenderer(allow_html=allow_html))
+    environment = make_environment(chain, record_root, markdown or MarkdownRenderer())
     context = {"case": case, "root": "", "asset_root": "", "paper": paper, "stamp": stamp,
                "canonical": None, "page": None}
     html = environment.get_template("dossier.html").render(context).encode("utf-8")

@@ -127,9 +127,9 @@ def plan_site_pages(case: Case) -> Iterator[Page]:
 
 
 def render_site(case: Case, chain: ThemeChain, record_root: Path | None, content_dir: Path,
-                allow_html: bool = False, markdown: MarkdownRenderer | None = None) -> RenderedSite:
+                markdown: MarkdownRenderer | None = None) -> RenderedSite:
     """Render every site page, and list the static and content files the site needs."""
-    markdown = markdown or MarkdownRenderer(allow_html=allow_html)
+    markdown = markdown or MarkdownRenderer()
     environment = make_environment(chain, record_root, markdown)
     pages = list(plan_site_pages(case))
     site_urls = [pretty_url(p.path) for p in pages if p.path.endswith(".html") and p.path != "404.html"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.load import YAML_SUFFIXES, RecordLoader, load_collection, read_yaml_file
+from generator.load import YAML_SUFFIXES, RawItem, RecordLoader, load_collection, read_yaml_file
 from generator.problems import UserError, display_path
 from generator.validate import raw_id, slugify
 
@@ -40,20 +40,26 @@ class Kind:
     explicit_id: bool = False
 
 
+VISIBILITY = ("visibility", "public", "public | internal | private")
+COMPETENCIES = ("competencies", "[]", "{competencies}")
+FEATURED = ("featured", "false", "true: on the home page, first in lists")
+DRAFT = ("draft", "false", "true: left out of builds until ready")
+
+
 KINDS = {kind.name: kind for kind in (
     Kind("achievement", "achievements", "title", (
         ("date", "{today}", "when; for longer work: period: {{start: YYYY-MM, end: YYYY-MM}}"),
         ("summary", "", "one line for lists and the dossier"),
         ("impact", "[]", "numbers: [{{metric: Build time, before: 41, after: 15, unit: min}}]"),
-        ("competencies", "[]", "{competencies}"),
+        COMPETENCIES,
         ("projects", "[]", "{projects}"),
         ("goals", "[]", "{goals}"),
         ("tags", "[]", "free words, e.g. [ci, cost]"),
         ("collaborators", "[]", "teams or people beyond your own"),
         ("evidence", "[]", "[{{title: Design doc, url: \"https://…\"}}] or file: assets/…"),
-        ("visibility", "public", "public | internal | private"),
-        ("featured", "false", "true: on the home page, first in lists"),
-        ("draft", "false", "true: left out of builds until ready"),
+        VISIBILITY,
+        FEATURED,
+        DRAFT,
     ), markdown=True),
     Kind("project", "projects", "title", (
         ("role", "", "your part in it, e.g. Tech lead"),
@@ -63,9 +69,9 @@ KINDS = {kind.name: kind for kind in (
         ("skills", "[]", "technologies and skills, e.g. [Bazel, Go]"),
         ("links", "[]", "[{{label: Repository, url: \"https://…\"}}]"),
         ("tags", "[]", "free words, e.g. [ci]"),
-        ("visibility", "public", "public | internal | private"),
-        ("featured", "false", "true: on the home page, first in lists"),
-        ("draft", "false", "true: left out of builds until ready"),
+        VISIBILITY,
+        FEATURED,
+        DRAFT,
     ), markdown=True),
     Kind("goal", "goals", "title", (
         ("measure", "", "how you will know it is done"),
@@ -73,8 +79,8 @@ KINDS = {kind.name: kind for kind in (
         ("deadline", "", "when it is due: YYYY-MM-DD"),
         ("status", "planned", "planned | in-progress | done | dropped"),
         ("progress", "0", "percent done, 0 to 100"),
-        ("competencies", "[]", "{competencies}"),
-        ("visibility", "public", "public | internal | private"),
+        COMPETENCIES,
+        VISIBILITY,
     ), explicit_id=True),
     Kind("feedback", "feedback", "quote", (
         ("author", "", "who said it (required)"),
@@ -82,8 +88,8 @@ KINDS = {kind.name: kind for kind in (
         ("relation", "other", "manager | peer | report | customer | other"),
         ("date", "{today}", "when it was said"),
         ("source", "", "where: a review cycle, an email, a talk"),
-        ("competencies", "[]", "{competencies}"),
-        ("visibility", "public", "public | internal | private"),
+        COMPETENCIES,
+        VISIBILITY,
     )),
     Kind("certification", "certifications", "name", (
         ("issuer", "", "who issued it"),
@@ -91,8 +97,8 @@ KINDS = {kind.name: kind for kind in (
         ("expires", "", "when it expires; leave empty if it does not"),
         ("credential_id", "", "the credential's number"),
         ("url", "", "where it can be verified: https://…"),
-        ("competencies", "[]", "{competencies}"),
-        ("visibility", "public", "public | internal | private"),
+        COMPETENCIES,
+        VISIBILITY,
     )),
     Kind("learning", "learning", "title", (
         ("kind", "course", "course | workshop | book | conference | talk | mentoring | other"),
@@ -100,8 +106,8 @@ KINDS = {kind.name: kind for kind in (
         ("date", "{today}", "when"),
         ("hours", "", "time spent, in hours"),
         ("url", "", "a link to it: https://…"),
-        ("competencies", "[]", "{competencies}"),
-        ("visibility", "public", "public | internal | private"),
+        COMPETENCIES,
+        VISIBILITY,
     )),
 )}
 
@@ -114,8 +120,10 @@ def create_entry(content_dir: Path, kind_name: str, title: str, today: dt.date) 
         raise UserError(f"the {kind.name} needs a {kind.title_key} — "
                         f"e.g. careerfolio new {kind.name} \"Cut build time by 63%\"")
     slug = short_slug(title)
+    referable = {collection: load_collection(content_dir, collection)[0]
+                 for collection in ("projects", "goals")}
     values = {"today": today.isoformat(), "month": f"{today:%Y-%m}",
-              **reference_hints(content_dir)}
+              **reference_hints(content_dir, referable)}
     if kind.markdown:
         stem = f"{today:%Y-%m}-{slug}" if kind.name == "achievement" else slug
         path = content_dir / kind.collection / f"{stem}.md"
@@ -124,22 +132,16 @@ def create_entry(content_dir: Path, kind_name: str, title: str, today: dt.date) 
             counter = 2
             while path.exists():
                 path, counter = content_dir / kind.collection / f"{stem}-{counter}.md", counter + 1
-        if path.exists():
-            raise UserError(f"{display_path(path)} already exists — new never overwrites; "
-                            "give another title, or edit that file")
         text = "---\n" + entry_lines(kind, title, values) + STORY_COMMENT + "---\n"
         write_new_file(path, text)
         return path
-    if kind.explicit_id:
-        check_id_is_free(content_dir, kind, slug)
+    if kind.explicit_id:  # goals, which achievements name by id
+        check_id_is_free(referable[kind.collection], kind, slug)
     list_file = next((content_dir / f"{kind.collection}{suffix}" for suffix in YAML_SUFFIXES
                       if (content_dir / f"{kind.collection}{suffix}").is_file()), None)
     folder = content_dir / kind.collection
     if list_file is None and folder.is_dir():
         path = folder / f"{slug}.yaml"
-        if path.exists():
-            raise UserError(f"{display_path(path)} already exists — new never overwrites; "
-                            "give another title, or edit that file")
         write_new_file(path, entry_lines(kind, title, values))
         return path
     path = list_file or content_dir / f"{kind.collection}.yaml"
@@ -184,7 +186,7 @@ def indent_as_list_item(lines: str) -> str:
     return "\n".join(["- " + rows[0]] + ["  " + row for row in rows[1:]]) + "\n"
 
 
-def reference_hints(content_dir: Path) -> dict[str, str]:
+def reference_hints(content_dir: Path, referable: dict[str, list[RawItem]]) -> dict[str, str]:
     """Comments that name the ids the user can reference, read from the record itself."""
     competencies = []
     path = next((content_dir / f"competencies{suffix}" for suffix in YAML_SUFFIXES
@@ -195,8 +197,7 @@ def reference_hints(content_dir: Path) -> dict[str, str]:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 competencies.append(item["id"])
     hints = {"competencies": listed("ids from competencies.yaml", competencies)}
-    for collection in ("projects", "goals"):
-        items, _ = load_collection(content_dir, collection)
+    for collection, items in referable.items():
         hints[collection] = listed(f"ids from {collection}", [i for i in map(raw_id, items) if i])
     return hints
 
@@ -208,8 +209,7 @@ def listed(what: str, ids: list[str], limit: int = 6) -> str:
     return f"{what}: {shown}"
 
 
-def check_id_is_free(content_dir: Path, kind: Kind, identifier: str) -> None:
-    items, _ = load_collection(content_dir, kind.collection)
+def check_id_is_free(items: list[RawItem], kind: Kind, identifier: str) -> None:
     for item in items:
         if raw_id(item) == identifier:
             spot = item.position()
@@ -245,4 +245,5 @@ def write_new_file(path: Path, text: str) -> None:
         with path.open("x", encoding="utf-8", newline="\n") as stream:  # "x": never overwrite
             stream.write(text)
     except FileExistsError:
-        raise UserError(f"{display_path(path)} already exists — new never overwrites") from None
+        raise UserError(f"{display_path(path)} already exists — new never overwrites; "
+                        "give another title, or edit that file") from None
