@@ -11,6 +11,7 @@ from disk. The overhead column is careerfolio's time over WeasyPrint's.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import statistics
@@ -44,8 +45,11 @@ def main() -> None:
     import weasyprint
 
     from generator.case import CaseOptions, build_case
-    from generator.dossier import Stamp, render_dossier
+    from generator.dossier import render_dossier
+    from generator.history import Stamp
+    from generator.markdown import MarkdownRenderer
     from generator.pdf import make_pdf
+    from generator.render import Templates
     from generator.themes import resolve_theme
     from generator.validate import read_record
 
@@ -58,9 +62,10 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
             root = folder / "record"
             record = read_record(root)
-            case = build_case(record, CaseOptions(audience="internal"))
-            dossier = render_dossier(case, resolve_theme("default", root), root, record.content_dir,
-                                     "A4", Stamp(None, False))
+            case = build_case(record, CaseOptions(audience="internal", today=dt.date(2026, 1, 15)))
+            chain = resolve_theme("default", root)
+            dossier = render_dossier(case, Templates(chain, root, MarkdownRenderer()), chain,
+                                     record.content_dir, "A4", Stamp(None, False))
             ours, (_, pages, _) = median_time(lambda dossier=dossier: make_pdf(dossier), arguments.runs)
             written = folder / "dossier"
             for relative, data in dossier.files.items():

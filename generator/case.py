@@ -1,43 +1,49 @@
 """Build the promotion case: what one audience may see, and the numbers that argue it.
 
 The case is computed once, before anything is rendered, and is read-only afterwards.
-Visibility is enforced here and nowhere else: an entry that the audience may not see
-never enters the case, so no template can leak it, not even as a count or a tag.
+Visibility is enforced here and nowhere else (the `Gate`): an entry that the audience may
+not see never enters the case, so no template can leak it, not even as a count or a tag.
+Each collection has its own builder; `build_case` runs them in dependency order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.model import Link, PartialDate, Period, Profile, Settings, Star
-from generator.validate import Entry, Record, slugify
+from generator.model import PartialDate, Period
+from generator.numbers import ImpactView, normalise_unit, sum_impacts
+from generator.validate import Entry, Record
+from generator.views import (
+    AchievementView,
+    Case,
+    CertificationView,
+    CompetencyView,
+    Coverage,
+    EvidenceView,
+    FeedbackView,
+    GoalView,
+    LearningView,
+    ProjectView,
+    TagView,
+    TimelineEvent,
+    TimelineYear,
+)
+from generator.vocabulary import AUDIENCE_SEES, Reference, slugify
 
-AUDIENCE_SEES = {
-    "public": {"public"},
-    "internal": {"public", "internal"},
-    "private": {"public", "internal", "private"},
-}
 EXPIRY_WARNING_DAYS = 90
-
-
-def today_for_build() -> dt.date:
-    """The build's date: SOURCE_DATE_EPOCH when set, so builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
+LEFT_OUT_ORDER = ("internal", "private", "draft", "outside the period", "not in the variant's tags")
 
 
 @dataclass(frozen=True)
 class CaseOptions:
     """What the person building chose: who the build is for and which window it covers."""
 
+    today: dt.date
     audience: str = "public"
     since: PartialDate | None = None
     until: PartialDate | None = None
@@ -45,299 +51,98 @@ class CaseOptions:
     tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     title: str | None = None
-    today: dt.date = field(default_factory=today_for_build)
 
 
-@dataclass(frozen=True)
-class Reference:
-    collection: str
-    id: str
-    title: str
+class Gate:
+    """The audience filter: which entries enter the case, and a count of why others did not."""
+
+    def __init__(self, record: Record, options: CaseOptions):
+        self.options = options
+        self.seen = AUDIENCE_SEES[options.audience]
+        self.since = options.since or record.settings.period.since
+        self.until = options.until or record.settings.period.until
+        self.left_out: Counter = Counter()
+
+    def admits(self, entry: Entry, start: PartialDate | None, end: PartialDate | None,
+               tags: tuple[str, ...] | None = None) -> bool:
+        model = entry.model
+        if model.visibility not in self.seen:
+            reason = model.visibility
+        elif getattr(model, "draft", False) and not self.options.drafts:
+            reason = "draft"
+        elif not within(start, end, self.since, self.until):
+            reason = "outside the period"
+        elif tags is not None and not tags_admitted(tags, self.options):
+            reason = "not in the variant's tags"
+        else:
+            return True
+        self.left_out[reason] += 1
+        return False
+
+    def left_out_counts(self) -> tuple[tuple[str, int], ...]:
+        return tuple((reason, self.left_out[reason]) for reason in LEFT_OUT_ORDER if self.left_out[reason])
 
 
-@dataclass(frozen=True)
-class ImpactView:
-    metric: str
-    unit: str  # normalised: USD, %, h, min, ms, or the user's word
-    per: str | None
-    value: float | None
-    before: float | None
-    after: float | None
+class Names:
+    """Titles of what the case may link to, so a reference to a hidden entry is dropped."""
 
-    @property
-    def amount(self) -> float:
-        """The number this impact adds to a total: the value, or the change."""
-        if self.value is not None:
-            return self.value
-        return (self.after or 0) - (self.before or 0)
+    def __init__(self, record: Record):
+        self.competencies = {c.id: c.name for c in record.competencies.competencies}
+        self.projects: dict[str, str] = {}
+        self.goals: dict[str, str] = {}
 
-    @property
-    def change_percent(self) -> float | None:
-        if self.before in (None, 0) or self.after is None:
-            return None
-        return (self.after - self.before) / abs(self.before) * 100
+    def competency_references(self, ids: list[str]) -> tuple[Reference, ...]:
+        return tuple(Reference("competencies", i, self.competencies[i]) for i in dict.fromkeys(ids)
+                     if i in self.competencies)
 
-
-@dataclass(frozen=True)
-class EvidenceView:
-    title: str
-    url: str | None
-    file: str | None  # path under the content folder, copied into the output
-
-
-@dataclass(frozen=True)
-class AchievementView:
-    id: str
-    title: str
-    date: PartialDate  # the date it is sorted and grouped by
-    period: Period | None
-    summary: str | None
-    impacts: tuple[ImpactView, ...]
-    competencies: tuple[Reference, ...]
-    projects: tuple[Reference, ...]
-    goals: tuple[Reference, ...]
-    tags: tuple[str, ...]
-    collaborators: tuple[str, ...]
-    evidence: tuple[EvidenceView, ...]
-    star: Star | None
-    body: str
-    featured: bool
-    visibility: str
-
-
-@dataclass(frozen=True)
-class ProjectView:
-    id: str
-    title: str
-    role: str | None
-    period: Period | None
-    status: str
-    summary: str | None
-    skills: tuple[str, ...]
-    links: tuple[Link, ...]
-    tags: tuple[str, ...]
-    body: str
-    featured: bool
-    visibility: str
-    achievements: tuple[AchievementView, ...]
-
-
-@dataclass(frozen=True)
-class CertificationView:
-    id: str
-    name: str
-    issuer: str | None
-    earned: PartialDate | None
-    expires: PartialDate | None
-    credential_id: str | None
-    url: str | None
-    status: str  # valid | expiring | expired
-    competencies: tuple[Reference, ...]
-    visibility: str
-
-
-@dataclass(frozen=True)
-class GoalView:
-    id: str
-    title: str
-    measure: str | None
-    target: Any
-    deadline: PartialDate | None
-    status: str
-    progress: int
-    competencies: tuple[Reference, ...]
-    achievements: tuple[Reference, ...]
-    visibility: str
-
-
-@dataclass(frozen=True)
-class FeedbackView:
-    id: str
-    quote: str
-    author: str
-    role: str | None
-    relation: str
-    date: PartialDate | None
-    source: str | None
-    competencies: tuple[Reference, ...]
-    visibility: str
-
-
-@dataclass(frozen=True)
-class LearningView:
-    id: str
-    title: str
-    kind: str
-    provider: str | None
-    date: PartialDate | None
-    hours: float | None
-    url: str | None
-    competencies: tuple[Reference, ...]
-    visibility: str
-
-
-@dataclass(frozen=True)
-class CompetencyView:
-    id: str
-    name: str
-    expectation: str | None
-    weight: float
-    achievements: tuple[AchievementView, ...]
-    feedback: tuple[FeedbackView, ...]
-    learning: tuple[LearningView, ...]
-    certifications: tuple[CertificationView, ...]
-    goals: tuple[GoalView, ...]
-
-    @property
-    def strength(self) -> str:
-        """gap: no achievement shows it; thin: one does; shown: two or more."""
-        count = len(self.achievements)
-        return "gap" if count == 0 else "thin" if count == 1 else "shown"
-
-    @property
-    def evidence_count(self) -> int:
-        return len(self.achievements) + len(self.feedback) + len(self.learning) + len(self.certifications)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    covered: int
-    total: int
-    weighted_percent: float  # share of the ladder's weight that has an achievement behind it
-
-
-@dataclass(frozen=True)
-class ImpactTotal:
-    metric: str
-    unit: str
-    per: str | None
-    amount: float
-    kind: str  # "sum", or "best" for units that do not add up (percentages)
-    achievements: tuple[Reference, ...]
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    date: PartialDate
-    collection: str
-    id: str
-    title: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class TimelineYear:
-    year: int
-    events: tuple[TimelineEvent, ...]
-
-
-@dataclass(frozen=True)
-class TagView:
-    name: str
-    slug: str
-    achievements: tuple[AchievementView, ...]
-    projects: tuple[ProjectView, ...]
-
-
-@dataclass(frozen=True)
-class Case:
-    """Everything a theme may show for one audience, already filtered and summed."""
-
-    title: str
-    audience: str
-    today: dt.date
-    language: str
-    base_url: str | None
-    profile: Profile
-    framework: str | None
-    level: str | None
-    since: PartialDate | None
-    until: PartialDate | None
-    achievements: tuple[AchievementView, ...]
-    projects: tuple[ProjectView, ...]
-    certifications: tuple[CertificationView, ...]
-    competencies: tuple[CompetencyView, ...]
-    goals: tuple[GoalView, ...]
-    feedback: tuple[FeedbackView, ...]
-    learning: tuple[LearningView, ...]
-    tags: tuple[TagView, ...]
-    timeline: tuple[TimelineYear, ...]
-    totals: tuple[ImpactTotal, ...]
-    coverage: Coverage
-    plan_progress: int | None
-    left_out: tuple[tuple[str, int], ...]  # (reason, count), in a fixed order
-    assets: tuple[str, ...]  # files under the content folder that the output needs
-
-    @property
-    def featured(self) -> tuple[AchievementView, ...]:
-        chosen = tuple(a for a in self.achievements if a.featured)
-        return chosen or self.strongest
-
-    @property
-    def strongest(self) -> tuple[AchievementView, ...]:
-        """The three achievements that argue the case best: featured, quantified, broad."""
-        ranked = sorted(self.achievements, key=lambda a: (
-            not a.featured, -len(a.impacts), -len(a.competencies), -a.date.first_day.toordinal()))
-        return tuple(ranked[:3])
-
-    @property
-    def gaps(self) -> tuple[CompetencyView, ...]:
-        return tuple(c for c in self.competencies if c.strength == "gap")
-
-    def left_out_sentence(self) -> str:
-        if not self.left_out:
-            return "left out: nothing"
-        return "left out: " + ", ".join(
-            f"{count} {reason}{'s' if reason == 'draft' and count > 1 else ''}"
-            for reason, count in self.left_out)
-
-
-LEFT_OUT_ORDER = ("internal", "private", "draft", "outside the period", "not in the variant's tags")
+    def references(self, collection: str, ids: list[str]) -> tuple[Reference, ...]:
+        titles = getattr(self, collection)
+        return tuple(Reference(collection, i, titles[i]) for i in ids if i in titles)
 
 
 def build_case(record: Record, options: CaseOptions) -> Case:
     """Filter the record for one audience and period, then derive everything shown."""
-    settings: Settings = record.settings
-    since = options.since or settings.period.since
-    until = options.until or settings.period.until
-    seen_visibilities = AUDIENCE_SEES[options.audience]
-    left_out: Counter = Counter()
-
-    def admitted(entry: Entry, start: PartialDate | None, end: PartialDate | None,
-                 tags: tuple[str, ...] | None = None) -> bool:
-        model = entry.model
-        if model.visibility not in seen_visibilities:
-            left_out[model.visibility] += 1
-            return False
-        if getattr(model, "draft", False) and not options.drafts:
-            left_out["draft"] += 1
-            return False
-        if not within(start, end, since, until):
-            left_out["outside the period"] += 1
-            return False
-        if tags is not None and not tags_admitted(tags, options):
-            left_out["not in the variant's tags"] += 1
-            return False
-        return True
-
-    competency_names = {c.id: c.name for c in record.competencies.competencies}
-
-    def competency_references(ids: list[str]) -> tuple[Reference, ...]:
-        return tuple(Reference("competencies", i, competency_names[i]) for i in dict.fromkeys(ids)
-                     if i in competency_names)
-
-    project_entries = [e for e in record.collection("projects") if admitted(
+    gate = Gate(record, options)
+    names = Names(record)
+    # projects and goals first: achievements may link only to those the audience sees
+    project_entries = [e for e in record.collection("projects") if gate.admits(
         e, e.model.period.start if e.model.period else None,
         e.model.period.end if e.model.period else None, tuple(e.model.tags) + tuple(e.model.skills))]
-    goal_entries = [e for e in record.collection("goals") if admitted(e, None, None)]
-    project_titles = {e.id: e.model.title for e in project_entries}
-    goal_titles = {e.id: e.model.title for e in goal_entries}
+    goal_entries = [e for e in record.collection("goals") if gate.admits(e, None, None)]
+    names.projects = {e.id: e.model.title for e in project_entries}
+    names.goals = {e.id: e.model.title for e in goal_entries}
 
+    achievements = build_achievements(record, gate, names)
+    projects = build_projects(project_entries, achievements)
+    certifications = build_certifications(record, gate, names)
+    goals = build_goals(goal_entries, achievements, names)
+    feedback = build_feedback(record, gate, names)
+    learning = build_learning(record, gate, names)
+    competencies = build_competencies(record, achievements, feedback, learning, certifications, goals)
+
+    profile = record.profile
+    title = options.title or record.settings.title or (
+        f"{profile.name} — {profile.target.title}" if profile.target else profile.name)
+    return Case(
+        title=title, audience=options.audience, today=options.today, language=record.settings.language,
+        base_url=record.settings.base_url, profile=profile, framework=record.competencies.framework,
+        level=record.competencies.level, since=gate.since, until=gate.until,
+        achievements=achievements, projects=projects, certifications=certifications,
+        competencies=competencies, goals=goals, feedback=feedback, learning=learning,
+        tags=build_tags(achievements, projects),
+        timeline=build_timeline(achievements, projects, certifications, learning),
+        totals=sum_impacts(achievements), coverage=measure_coverage(competencies),
+        plan_progress=plan_progress(goals), left_out=gate.left_out_counts(),
+        assets=collect_assets(record, achievements, projects, feedback))
+
+
+def build_achievements(record: Record, gate: Gate, names: Names) -> tuple[AchievementView, ...]:
+    """Newest first; each with its impacts in normalised units and only visible references."""
     achievements = []
     for entry in record.collection("achievements"):
         model = entry.model
         start, end = achievement_span(model)
-        if not admitted(entry, start, end, tuple(model.tags)):
+        if not gate.admits(entry, start, end, tuple(model.tags)):
             continue
         achievements.append(AchievementView(
             id=entry.id, title=model.title,
@@ -345,107 +150,115 @@ def build_case(record: Record, options: CaseOptions) -> Case:
             period=model.period, summary=model.summary,
             impacts=tuple(ImpactView(i.metric, normalise_unit(i.unit), i.per, i.value, i.before, i.after)
                           for i in model.impact),
-            competencies=competency_references(model.competencies),
-            projects=tuple(Reference("projects", p, project_titles[p]) for p in model.projects
-                           if p in project_titles),
-            goals=tuple(Reference("goals", g, goal_titles[g]) for g in model.goals if g in goal_titles),
+            competencies=names.competency_references(model.competencies),
+            projects=names.references("projects", model.projects),
+            goals=names.references("goals", model.goals),
             tags=tuple(dict.fromkeys(model.tags)), collaborators=tuple(model.collaborators),
             evidence=tuple(EvidenceView(e.title, e.url, e.file) for e in model.evidence),
             star=model.star if model.star and any(model.star.model_dump().values()) else None,
             body=entry.body, featured=model.featured, visibility=model.visibility))
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
-    achievements_tuple = tuple(achievements)
-    achievements_by_project = group_by_reference(achievements, "projects")
-    achievements_by_goal = group_by_reference(achievements, "goals")
+    return tuple(achievements)
 
+
+def build_projects(entries: list[Entry], achievements: tuple[AchievementView, ...]) -> tuple[ProjectView, ...]:
+    """Active projects first, then by when they ended."""
+    by_project = group_by_reference(achievements, "projects")
     projects = []
-    for entry in project_entries:
+    for entry in entries:
         model = entry.model
         projects.append(ProjectView(
             id=entry.id, title=model.title, role=model.role, period=model.period, status=model.status,
             summary=model.summary, skills=tuple(model.skills), links=tuple(model.links),
             tags=tuple(model.tags), body=entry.body, featured=model.featured, visibility=model.visibility,
-            achievements=achievements_by_project.get(entry.id, ())))
+            achievements=by_project.get(entry.id, ())))
     projects.sort(key=lambda p: (p.status != "active", -(_period_end(p.period)), p.title.casefold()))
+    return tuple(projects)
 
+
+def build_certifications(record: Record, gate: Gate, names: Names) -> tuple[CertificationView, ...]:
+    """Valid ones first, newest first; each with its status on the build date."""
     certifications = []
     for entry in record.collection("certifications"):
         model = entry.model
-        if not admitted(entry, model.earned, model.earned):
+        if not gate.admits(entry, model.earned, model.earned):
             continue
         certifications.append(CertificationView(
             id=entry.id, name=model.name, issuer=model.issuer, earned=model.earned,
             expires=model.expires, credential_id=model.credential_id, url=model.url,
-            status=certification_status(model.expires, options.today),
-            competencies=competency_references(model.competencies), visibility=model.visibility))
+            status=certification_status(model.expires, gate.options.today),
+            competencies=names.competency_references(model.competencies), visibility=model.visibility))
     certifications.sort(key=lambda c: (c.status == "expired", -_ordinal(c.earned), c.name.casefold()))
+    return tuple(certifications)
 
+
+GOAL_STATUS_ORDER = {"in-progress": 0, "planned": 1, "done": 2, "dropped": 3}
+
+
+def build_goals(entries: list[Entry], achievements: tuple[AchievementView, ...],
+                names: Names) -> tuple[GoalView, ...]:
+    """Goals under way first, then by deadline; each with the achievements that advance it."""
+    by_goal = group_by_reference(achievements, "goals")
     goals = []
-    for entry in goal_entries:
+    for entry in entries:
         model = entry.model
         goals.append(GoalView(
             id=entry.id, title=model.title, measure=model.measure, target=model.target,
             deadline=model.deadline, status=model.status, progress=model.progress,
-            competencies=competency_references(model.competencies),
-            achievements=tuple(Reference("achievements", a.id, a.title)
-                               for a in achievements_by_goal.get(entry.id, ())),
+            competencies=names.competency_references(model.competencies),
+            achievements=tuple(Reference("achievements", a.id, a.title) for a in by_goal.get(entry.id, ())),
             visibility=model.visibility))
-    status_order = {"in-progress": 0, "planned": 1, "done": 2, "dropped": 3}
-    goals.sort(key=lambda g: (status_order[g.status], _ordinal(g.deadline) or 10**7, g.title.casefold()))
+    goals.sort(key=lambda g: (GOAL_STATUS_ORDER[g.status], _ordinal(g.deadline) or 10**7, g.title.casefold()))
+    return tuple(goals)
 
+
+def build_feedback(record: Record, gate: Gate, names: Names) -> tuple[FeedbackView, ...]:
     feedback = []
     for entry in record.collection("feedback"):
         model = entry.model
-        if not admitted(entry, model.date, model.date):
+        if not gate.admits(entry, model.date, model.date):
             continue
         feedback.append(FeedbackView(
             id=entry.id, quote=model.quote, author=model.author, role=model.role,
             relation=model.relation, date=model.date, source=model.source,
-            competencies=competency_references(model.competencies), visibility=model.visibility))
+            competencies=names.competency_references(model.competencies), visibility=model.visibility))
     feedback.sort(key=lambda f: (-_ordinal(f.date), f.author.casefold()))
+    return tuple(feedback)
 
+
+def build_learning(record: Record, gate: Gate, names: Names) -> tuple[LearningView, ...]:
     learning = []
     for entry in record.collection("learning"):
         model = entry.model
-        if not admitted(entry, model.date, model.date):
+        if not gate.admits(entry, model.date, model.date):
             continue
         learning.append(LearningView(
             id=entry.id, title=model.title, kind=model.kind, provider=model.provider, date=model.date,
-            hours=model.hours, url=model.url, competencies=competency_references(model.competencies),
+            hours=model.hours, url=model.url, competencies=names.competency_references(model.competencies),
             visibility=model.visibility))
     learning.sort(key=lambda item: (-_ordinal(item.date), item.title.casefold()))
+    return tuple(learning)
 
-    competencies = tuple(
+
+def build_competencies(record: Record, achievements, feedback, learning, certifications,
+                       goals) -> tuple[CompetencyView, ...]:
+    """The evidence matrix: each competency of the ladder with what backs it, in ladder order."""
+    backing = {kind: group_by_reference(views, "competencies") for kind, views in (
+        ("achievements", achievements), ("feedback", feedback), ("learning", learning),
+        ("certifications", certifications), ("goals", goals))}
+    return tuple(
         CompetencyView(
             id=c.id, name=c.name, expectation=c.expectation, weight=c.weight,
-            achievements=tuple(a for a in achievements if _names(a, c.id)),
-            feedback=tuple(f for f in feedback if _names(f, c.id)),
-            learning=tuple(item for item in learning if _names(item, c.id)),
-            certifications=tuple(x for x in certifications if _names(x, c.id)),
-            goals=tuple(g for g in goals if _names(g, c.id)))
+            **{kind: groups.get(c.id, ()) for kind, groups in backing.items()})
         for c in record.competencies.competencies)
 
-    active_goals = [g for g in goals if g.status != "dropped"]
-    profile = record.profile
-    title = options.title or settings.title or (
-        f"{profile.name} — {profile.target.title}" if profile.target else profile.name)
-    return Case(
-        title=title, audience=options.audience, today=options.today, language=settings.language,
-        base_url=settings.base_url, profile=profile, framework=record.competencies.framework,
-        level=record.competencies.level, since=since, until=until,
-        achievements=achievements_tuple, projects=tuple(projects), certifications=tuple(certifications),
-        competencies=competencies, goals=tuple(goals), feedback=tuple(feedback),
-        learning=tuple(learning), tags=build_tags(achievements_tuple, tuple(projects)),
-        timeline=build_timeline(achievements_tuple, projects, certifications, learning),
-        totals=sum_impacts(achievements_tuple), coverage=measure_coverage(competencies),
-        plan_progress=round(sum(g.progress if g.status != "done" else 100 for g in active_goals)
-                            / len(active_goals)) if active_goals else None,
-        left_out=tuple((reason, left_out[reason]) for reason in LEFT_OUT_ORDER if left_out[reason]),
-        assets=collect_assets(record, achievements_tuple, projects, feedback))
 
-
-def _names(view: Any, competency_id: str) -> bool:
-    return any(reference.id == competency_id for reference in view.competencies)
+def plan_progress(goals: tuple[GoalView, ...]) -> int | None:
+    """The plan's average progress; a done goal counts as 100%, a dropped one not at all."""
+    active = [g for g in goals if g.status != "dropped"]
+    if not active:
+        return None
+    return round(sum(g.progress if g.status != "done" else 100 for g in active) / len(active))
 
 
 def _ordinal(date: PartialDate | None) -> int:
@@ -498,61 +311,6 @@ def certification_status(expires: PartialDate | None, today: dt.date) -> str:
     if (expires.last_day - today).days <= EXPIRY_WARNING_DAYS:
         return "expiring"
     return "valid"
-
-
-CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "INR", "CNY", "SEK", "NOK",
-              "DKK", "PLN", "BRL", "MXN", "SGD", "HKD", "ZAR", "KRW", "CZK", "HUF", "ILS"}
-UNIT_ALIASES = {
-    "$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY",
-    "percent": "%", "pct": "%",
-    "hour": "h", "hours": "h", "hr": "h", "hrs": "h",
-    "minute": "min", "minutes": "min", "mins": "min",
-    "second": "s", "seconds": "s", "sec": "s", "secs": "s",
-    "millisecond": "ms", "milliseconds": "ms",
-    "day": "days", "d": "days",
-}
-
-
-def normalise_unit(unit: str | None) -> str:
-    """Spell a unit one way, so that like units sum across achievements."""
-    if not unit:
-        return ""
-    text = unit.strip()
-    lowered = text.lower()
-    if text.upper() in CURRENCIES:
-        return text.upper()
-    return UNIT_ALIASES.get(lowered, text)
-
-
-def is_currency(unit: str) -> bool:
-    return unit in CURRENCIES
-
-
-NON_ADDITIVE_UNITS = {"%"}
-
-
-def sum_impacts(achievements: tuple[AchievementView, ...]) -> tuple[ImpactTotal, ...]:
-    """Totals per metric, unit and rate; money is never summed across currencies."""
-    groups: dict[tuple, list[tuple[AchievementView, ImpactView]]] = defaultdict(list)
-    for achievement in achievements:
-        for impact in achievement.impacts:
-            key = (impact.metric.casefold(), impact.unit, (impact.per or "").casefold())
-            groups[key].append((achievement, impact))
-    totals = []
-    for (_, unit, _), members in groups.items():
-        first = members[0][1]
-        if unit in NON_ADDITIVE_UNITS:
-            amount, kind = max((i.amount for _, i in members), key=abs), "best"
-        else:
-            amount, kind = sum(i.amount for _, i in members), "sum"
-        references = tuple(dict.fromkeys(Reference("achievements", a.id, a.title) for a, _ in members))
-        totals.append(ImpactTotal(first.metric, unit, first.per, amount, kind, references))
-
-    def rank(total: ImpactTotal) -> tuple:
-        family = 0 if is_currency(total.unit) else 1 if total.unit in ("h", "min", "days") else 2
-        return (family, -len(total.achievements), -abs(total.amount), total.metric.casefold(), total.unit)
-
-    return tuple(sorted(totals, key=rank))
 
 
 def measure_coverage(competencies: tuple[CompetencyView, ...]) -> Coverage:

@@ -16,6 +16,7 @@ from typing import TextIO
 from generator import __version__
 from generator.cli_text import count
 from generator.problems import ExitStatus, RecordProblems, UserError, display_path
+from generator.vocabulary import AUDIENCES
 
 
 def parse_date_argument(text: str):
@@ -47,7 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the site and the dossier into output/",
                                 description="Build the promotion-case site into output/site/ and the "
                                 "dossier (HTML and PDF) into output/dossier/.")
-    build.add_argument("--audience", choices=("public", "internal", "private"),
+    build.add_argument("--audience", choices=AUDIENCES,
                        help="who the site is for (default: public)")
     build.add_argument("--since", type=parse_date_argument, metavar="DATE",
                        help="leave out entries before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -56,6 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the dossier's PDF")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything from scratch, without reading or writing the cache")
     which = build.add_mutually_exclusive_group()
     which.add_argument("--variant", metavar="NAME", help="build one variant from careerfolio.yaml")
     which.add_argument("--all-variants", action="store_true", help="build every variant")
@@ -132,37 +135,53 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
 
 
 def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.build import BuildRequest, build
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
 
-    lines = build(BuildRequest(
+    request = BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,
         until=arguments.until, drafts=arguments.drafts, out=arguments.out,
-        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf))
-    for line in lines:
+        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf)
+    cache = Cache() if arguments.no_cache else Cache.for_record(arguments.root)
+    result = build(request, cache)
+    for line in describe_build(result):
         print(line, file=stdout)
     return ExitStatus.OK
 
 
+def describe_build(result) -> list[str]:
+    """The lines that tell the user what a build made: one per output, then what was left out."""
+    lines = []
+    for output in result.outputs:
+        suffix = f" ({output.variant})" if output.variant else ""
+        changed = "nothing changed" if result.unchanged else (
+            f"{output.written} written" + (f", {output.removed} removed" if output.removed else ""))
+        if output.kind == "site":
+            lines.append(f"site{suffix}: {display_path(output.folder)}/ — {count(output.files, 'file')} "
+                         f"({changed}), {count(output.achievements, 'achievement')}, audience {output.audience}")
+            lines.append(f"  {output.left_out}")
+            if not output.sitemap:
+                lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")
+        else:
+            lines.append(f"dossier{suffix}: {display_path(output.folder)}/dossier.html and {output.pdf}, "
+                         f"audience {output.audience}")
+            lines.append(f"  {output.left_out}")
+    lines.extend(f"  {warning}" for warning in result.warnings)
+    return lines
+
+
 def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.case import today_for_build
-    from generator.lint import RULES, advise, finding_as_json
-    from generator.validate import read_record
+    from generator.lint import RULES, finding_as_json
+    from generator.pipeline import check
 
     if arguments.rules:
         for rule in RULES.values():
             print(f"{rule.id}  {rule.summary}", file=stdout)
         return ExitStatus.OK
-    entries = 0
-    try:
-        record = read_record(arguments.root)
-    except RecordProblems as error:
-        findings = error.problems
-    else:
-        findings = advise(record, today_for_build())
-        entries = sum(len(items) for items in record.entries.values())
-    errors = sum(1 for finding in findings if finding.severity == "error")
-    advice = len(findings) - errors
-    for finding in findings:
+    result = check(arguments.root)
+    errors = result.errors
+    advice = len(result.findings) - errors
+    for finding in result.findings:
         if arguments.format == "json":
             print(finding_as_json(finding), file=stdout)
         else:
@@ -171,7 +190,7 @@ def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     if errors:
         summary += "; advice comes once the errors are fixed"
     else:
-        summary += f" ({count(entries, 'entry')} and the profile checked)"
+        summary += f" ({count(result.entries, 'entry')} and the profile checked)"
     if advice and not errors and arguments.strict:
         summary += "; --strict makes advice fail the check"
     print(summary, file=stderr if arguments.format == "json" else stdout)
@@ -190,12 +209,12 @@ def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
 
 
 def run_new(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.case import today_for_build
+    from generator.pipeline import build_date
     from generator.scaffold import create_entry
     from generator.validate import read_settings
 
     root, settings = read_settings(arguments.root)
-    path = create_entry(root / settings.content_dir, arguments.kind, arguments.title, today_for_build())
+    path = create_entry(root / settings.content_dir, arguments.kind, arguments.title, build_date())
     print(display_path(path), file=stdout)
     print("next: fill in the empty fields, then run `careerfolio check`", file=stderr)
     return ExitStatus.OK

@@ -23,10 +23,9 @@ from generator.case import (
     certification_status,
     within,
 )
-from generator.load import RawItem
 from generator.model import PartialDate
 from generator.problems import Problem, display_path
-from generator.validate import Entry, Record, whole_file
+from generator.validate import Entry, Located, Record
 
 STALE_DAYS = 90
 
@@ -82,7 +81,7 @@ def find_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     yield from leak_advice(live)
 
 
-def advice(entry_or_item: Entry | RawItem, location: tuple, rule: str, message: str,
+def advice(entry_or_item: Entry | Located, location: tuple, rule: str, message: str,
            hint: str) -> Iterator[Problem]:
     """One finding at a value of an entry, unless the entry itself silences the rule."""
     item = entry_or_item.origin if isinstance(entry_or_item, Entry) else entry_or_item
@@ -132,12 +131,12 @@ def competency_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     The public site may see fewer achievements than the dossier; the advice says so when
     that turns a competency the dossier shows once into a gap on the site.
     """
-    if record.competencies_source is None:
+    item = record.competencies_file
+    if item is None:
         return
     audience = record.settings.dossier.audience
     case = build_case(record, CaseOptions(audience=audience, today=today))
     public = case if audience == "public" else build_case(record, CaseOptions(audience="public", today=today))
-    item = whole_file(record.competencies_source)
     silenced = {c.id: set(c.check.ignore) if c.check else set() for c in record.competencies.competencies}
     for index, (competency, on_site) in enumerate(zip(case.competencies, public.competencies)):
         location = ("competencies", index)
@@ -223,10 +222,9 @@ def staleness_advice(record: Record, achievements: list[Entry], today: dt.date) 
 
 
 def ask_advice(record: Record) -> Iterator[Problem]:
-    source = record.profile_source
-    if source is None:
+    item = record.profile_file
+    if item is None:
         return
-    item = whole_file(source)
     profile = record.profile
     if not profile.ask:
         yield from advice(item, (), "CF119", "the profile has no ask",

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from generator.problems import Problem
+from generator.vocabulary import COLLECTIONS, SETTINGS_FILE, YAML_SUFFIXES, derived_id
 
 try:  # the C loader is several times faster on large records
     from yaml import CSafeLoader as BaseLoader
@@ -36,10 +37,6 @@ RecordLoader.add_constructor("tag:yaml.org,2002:timestamp",
 
 Location = tuple  # a path into a value: ("impact", 0, "metric")
 
-SETTINGS_FILE = "careerfolio.yaml"
-MARKDOWN_COLLECTIONS = ("achievements", "projects")
-LIST_COLLECTIONS = ("certifications", "goals", "feedback", "learning")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,17 @@ class RawItem:
         spot = self.position(location, key=key)
         return Problem(self.source.path, spot.line, spot.column, message, hint)
 
+    def expected_id(self) -> str | None:
+        """The id this entry will get, read from its raw values (it may not validate)."""
+        data = self.data if isinstance(self.data, dict) else {}
+        given = data.get("id")
+        if isinstance(given, str) and given:
+            return given
+        title = data.get("title") or data.get("name") or data.get("author")
+        if not self.stem and not title:
+            return None
+        return derived_id(self.stem, str(title) if title else None)
+
 
 @dataclass(frozen=True)
 class RawRecord:
@@ -111,77 +119,124 @@ def load_settings(root: Path) -> tuple[SourceFile | None, list[Problem]]:
     return read_yaml_file(path)
 
 
-def load_record(root: Path, content_dir: Path, settings: SourceFile | None = None) -> RawRecord:
-    """Read every file of the record; collect, never raise, what cannot be read."""
-    problems: list[Problem] = []
+@dataclass(frozen=True)
+class RecordFile:
+    """One file of the record, and what it holds there."""
 
-    def single(name: str) -> SourceFile | None:
-        for suffix in YAML_SUFFIXES:
-            path = content_dir / (name + suffix)
-            if path.is_file():
-                source, found = read_yaml_file(path)
-                problems.extend(found)
-                return source
-        return None
-
-    profile = single("profile")
-    competencies = single("competencies")
-    items: dict[str, tuple[RawItem, ...]] = {}
-    for collection in MARKDOWN_COLLECTIONS + LIST_COLLECTIONS:
-        found_items, found = load_collection(content_dir, collection)
-        items[collection] = tuple(found_items)
-        problems.extend(found)
-    return RawRecord(root, content_dir, settings, profile, competencies, items, tuple(problems))
+    path: Path
+    role: str  # "profile", "competencies", "list" (a YAML list of entries) or "item" (one entry)
+    collection: str = ""
 
 
-def load_collection(content_dir: Path, collection: str) -> tuple[list[RawItem], list[Problem]]:
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file read: its values with their positions, the entries in it, and its problems.
+
+    A pure function of the file's bytes, so a build may reuse it while the bytes are unchanged.
+    """
+
+    file: RecordFile
+    source: SourceFile | None
+    items: tuple  # RawItem, one per entry
+    problems: tuple
+
+
+def discover_files(content_dir: Path) -> list[RecordFile]:
+    """Every file of the record that careerfolio reads, in the order entries are numbered."""
+    files = []
+    for role in ("profile", "competencies"):
+        path = next((content_dir / (role + suffix) for suffix in YAML_SUFFIXES
+                     if (content_dir / (role + suffix)).is_file()), None)
+        if path is not None:
+            files.append(RecordFile(path, role))
+    for collection in COLLECTIONS:
+        files.extend(discover_collection(content_dir, collection))
+    return files
+
+
+def discover_collection(content_dir: Path, collection: str) -> list[RecordFile]:
     """A collection may be one YAML list file, a folder of one file per item, or both."""
-    problems: list[Problem] = []
-    items: list[RawItem] = []
-    for suffix in YAML_SUFFIXES:
-        path = content_dir / (collection + suffix)
-        if not path.is_file():
-            continue
-        source, found = read_yaml_file(path)
-        problems.extend(found)
-        if source is None or source.data is None:
-            continue
-        if not isinstance(source.data, list):
-            problems.append(Problem(path, 1, 1, f"{path.name} must be a list of entries",
-                                    "start each entry with '- ' at the left margin"))
-            continue
-        for index, entry in enumerate(source.data):
-            items.append(RawItem(collection, source, (index,), entry, ""))
+    files = [RecordFile(content_dir / (collection + suffix), "list", collection) for suffix in YAML_SUFFIXES
+             if (content_dir / (collection + suffix)).is_file()]
     folder = content_dir / collection
     if folder.is_dir():
-        suffixes = YAML_SUFFIXES + ((".md",) if collection in MARKDOWN_COLLECTIONS else ())
+        suffixes = YAML_SUFFIXES + ((".md",) if COLLECTIONS[collection].markdown else ())
         for path in sorted(folder.iterdir()):
             if path.name.startswith((".", "_")) or path.suffix not in suffixes or not path.is_file():
                 continue
-            if path.suffix == ".md":
-                source, found = read_markdown_file(path)
-            else:
-                source, found = read_yaml_file(path)
-            problems.extend(found)
-            if source is not None:
-                items.append(RawItem(collection, source, (), source.data, path.stem))
-    return items, problems
+            files.append(RecordFile(path, "item", collection))
+    return files
 
 
-def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+def load_file(file: RecordFile, data: bytes | None) -> LoadedFile:
+    """Parse one file's bytes (None: it could not be read) into positioned values and entries."""
+    path = file.path
+    text, problems = decode(path, data)
+    if text is None:
+        return LoadedFile(file, None, (), tuple(problems))
+    if path.suffix == ".md":
+        source, found = parse_markdown(path, text)
+    else:
+        source, found = parse_yaml(path, text, line_offset=0)
+    problems.extend(found)
+    items: list[RawItem] = []
+    if source is not None and file.role == "item":
+        items.append(RawItem(file.collection, source, (), source.data, path.stem))
+    elif source is not None and file.role == "list" and source.data is not None:
+        if isinstance(source.data, list):
+            items.extend(RawItem(file.collection, source, (index,), entry, "")
+                         for index, entry in enumerate(source.data))
+        else:
+            problems.append(Problem(path, 1, 1, f"{path.name} must be a list of entries",
+                                    "start each entry with '- ' at the left margin"))
+    return LoadedFile(file, source, tuple(items), tuple(problems))
+
+
+def read_bytes(path: Path) -> bytes | None:
     try:
-        return path.read_bytes().decode("utf-8-sig"), []
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def load_record(root: Path, content_dir: Path, settings: SourceFile | None = None) -> RawRecord:
+    """Read every file of the record; collect, never raise, what cannot be read."""
+    files = [load_file(file, read_bytes(file.path)) for file in discover_files(content_dir)]
+    return assemble_record(root, content_dir, settings, files)
+
+
+def assemble_record(root: Path, content_dir: Path, settings: SourceFile | None,
+                    files: list[LoadedFile]) -> RawRecord:
+    """The record from its files, each collection's entries in file order."""
+    singles = {loaded.file.role: loaded.source for loaded in files if loaded.file.role in ("profile", "competencies")}
+    items: dict[str, list[RawItem]] = {collection: [] for collection in COLLECTIONS}
+    for loaded in files:
+        if loaded.file.collection:
+            items[loaded.file.collection].extend(loaded.items)
+    problems = tuple(problem for loaded in files for problem in loaded.problems)
+    return RawRecord(root, content_dir, settings, singles.get("profile"), singles.get("competencies"),
+                     {collection: tuple(found) for collection, found in items.items()}, problems)
+
+
+def load_collection(content_dir: Path, collection: str) -> tuple[list[RawItem], list[Problem]]:
+    """One collection's entries as written, for commands that must work on a broken record."""
+    loaded = [load_file(file, read_bytes(file.path)) for file in discover_collection(content_dir, collection)]
+    return ([item for file in loaded for item in file.items],
+            [problem for file in loaded for problem in file.problems])
+
+
+def decode(path: Path, data: bytes | None) -> tuple[str | None, list[Problem]]:
+    if data is None:
+        return None, [Problem(path, 1, 1, "cannot read the file", "check that it exists and is readable")]
+    try:
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        return None, [Problem(path, line, 1, "the file is not UTF-8 text",
-                              "save it with UTF-8 encoding")]
-    except OSError as error:
-        return None, [Problem(path, 1, 1, f"cannot read the file ({error.strerror})",
-                              "check that it exists and is readable")]
+        line = data[: error.start].count(b"\n") + 1
+        return None, [Problem(path, line, 1, "the file is not UTF-8 text", "save it with UTF-8 encoding")]
 
 
 def read_yaml_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
-    text, problems = read_text(path)
+    text, problems = decode(path, read_bytes(path))
     if text is None:
         return None, problems
     return parse_yaml(path, text, line_offset=0)
@@ -191,10 +246,14 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.DOTALL |
 
 
 def read_markdown_file(path: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """A Markdown entry: YAML front matter between two `---` lines, then the body."""
-    text, problems = read_text(path)
+    text, problems = decode(path, read_bytes(path))
     if text is None:
         return None, problems
+    return parse_markdown(path, text)
+
+
+def parse_markdown(path: Path, text: str) -> tuple[SourceFile | None, list[Problem]]:
+    """A Markdown entry: YAML front matter between two `---` lines, then the body."""
     match = FRONT_MATTER.match(text)
     if not match:
         if text.startswith("---"):

@@ -30,7 +30,7 @@ class MarkdownRenderer:
     assets/ are copied with their new address.
     """
 
-    def __init__(self, allow_html: bool = False):
+    def __init__(self, allow_html: bool = False, known: dict | None = None):
         self.allow_html = allow_html
         self.parser = (
             MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
@@ -39,7 +39,9 @@ class MarkdownRenderer:
             .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
         )
         self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
-        self.rendered: dict[tuple[str, str, bool], str] = {}
+        # HTML by (text, way to the assets, inline): seeded with an earlier build's results
+        self.rendered: dict[tuple[str, str, bool], str] = dict(known or {})
+        self.used: set[tuple[str, str, bool]] = set()
 
     def render(self, text: str | None, asset_prefix: str = "", inline: bool = False) -> str:
         """HTML for `text`; `asset_prefix` is the way from the page to the site's root."""
@@ -48,6 +50,7 @@ class MarkdownRenderer:
         links_assets = "assets/" in text
         # only a text that links into assets/ renders differently from page to page
         key = (text, asset_prefix if links_assets else "", inline)
+        self.used.add(key)
         cached = self.rendered.get(key)
         if cached is None:
             tokens, environment = self.parse(text, inline, keep=links_assets)
@@ -64,8 +67,9 @@ class MarkdownRenderer:
         worker processes share them. The HTML is the same as rendering one by one. Texts
         that link into assets/ depend on the page and are left to `render`.
         """
-        todo = sorted({text for text in texts if text and "assets/" not in text
-                       and (text, "", False) not in self.rendered})
+        wanted = {text for text in texts if text and "assets/" not in text}
+        self.used.update((text, "", False) for text in wanted)
+        todo = sorted(text for text in wanted if (text, "", False) not in self.rendered)
         workers = min(os.cpu_count() or 1, 8)
         # fork is cheap and safe only in a process with one thread (serve has more)
         if (len(todo) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1
@@ -77,6 +81,10 @@ class MarkdownRenderer:
             chunk = max(1, len(todo) // (workers * 8))
             for text, html in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk)):
                 self.rendered[(text, "", False)] = html
+
+    def used_results(self) -> dict:
+        """The HTML of every text this build used, to seed the next build."""
+        return {key: self.rendered[key] for key in self.used if key in self.rendered}
 
     def parse(self, text: str, inline: bool, keep: bool) -> tuple[list, dict]:
         found = self.parsed.get((text, inline))

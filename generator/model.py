@@ -410,7 +410,3 @@ COLLECTION_MODELS: dict[str, type[Model]] = {
     "feedback": Feedback,
     "learning": Learning,
 }
-
-# What one entry of each collection is called in messages ("another goal", "another feedback entry").
-ENTRY_NOUNS = {"achievements": "achievement", "projects": "project", "certifications": "certification",
-               "goals": "goal", "feedback": "feedback entry", "learning": "learning entry"}

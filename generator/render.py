@@ -8,28 +8,35 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 from markupsafe import Markup
 
-from generator.case import Case, ImpactTotal, ImpactView, is_currency
+from generator.cache import digest, fingerprint
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate, Period
+from generator.numbers import (
+    format_amount,
+    format_change,
+    format_compact,
+    format_impact,
+    format_number,
+    format_percent,
+    format_total,
+    is_currency,
+)
 from generator.themes import ThemeChain
-from generator.validate import slugify
+from generator.views import Case
+from generator.vocabulary import COLLECTIONS, SECTION_TITLES, slugify
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-COLLECTION_TITLES = {
-    "achievements": "Achievements", "projects": "Projects", "competencies": "Competencies",
-    "certifications": "Certifications", "goals": "Goals", "feedback": "Feedback",
-    "learning": "Learning", "timeline": "Timeline", "tags": "Tags",
-}
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def page_path(collection: str, identifier: str | None = None) -> str:
         return "index.html"
     if identifier is None:
         return f"{collection}/index.html"
-    if collection in ("goals", "feedback", "certifications", "learning"):
+    if collection in COLLECTIONS and not COLLECTIONS[collection].own_page:
         return f"{collection}/index.html#{identifier}"
     return f"{collection}/{identifier}/index.html"
 
@@ -69,9 +76,18 @@ def pretty_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer) -> jinja2.Environment:
+def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
+                     bytecode_folder: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment for one build: autoescaped, strict about undefined names."""
+    bytecode_cache = None
+    if bytecode_folder is not None:
+        try:
+            bytecode_folder.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_folder))
+        except OSError:
+            bytecode_cache = None  # compiling is only slower
     environment = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.FileSystemLoader([str(folder) for folder in chain.template_folders(record_root)]),
         autoescape=jinja2.select_autoescape(("html", "xml", "htm", "j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -95,7 +111,7 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)
                                             .replace("<", "\\u003c")),
     )
-    environment.globals.update(page_path=page_path, asset_path=asset_path, titles=COLLECTION_TITLES, is_currency=is_currency)
+    environment.globals.update(page_path=page_path, asset_path=asset_path, titles=SECTION_TITLES, is_currency=is_currency)
     return environment
 
 
@@ -115,7 +131,7 @@ def plan_site_pages(case: Case) -> Iterator[Page]:
         yield Page(page_path("competencies", competency.id), "competency.html", competency.name,
                    "competencies", {"competency": competency})
     for section in ("timeline", "certifications", "goals", "feedback", "learning"):
-        yield Page(f"{section}/index.html", f"{section}.html", COLLECTION_TITLES[section] if section != "goals"
+        yield Page(f"{section}/index.html", f"{section}.html", SECTION_TITLES[section] if section != "goals"
                    else "Goals and plan", section, {})
     yield Page("tags/index.html", "tags.html", "Tags", "tags", {})
     for tag in case.tags:
@@ -126,28 +142,153 @@ def plan_site_pages(case: Case) -> Iterator[Page]:
         yield Page("feed.xml", "feed.xml", "", "", {})
 
 
-def render_site(case: Case, chain: ThemeChain, record_root: Path | None, content_dir: Path,
-                markdown: MarkdownRenderer | None = None) -> RenderedSite:
-    """Render every site page, and list the static and content files the site needs."""
-    markdown = markdown or MarkdownRenderer()
-    environment = make_environment(chain, record_root, markdown)
-    pages = list(plan_site_pages(case))
-    site_urls = [pretty_url(p.path) for p in pages if p.path.endswith(".html") and p.path != "404.html"]
-    files: dict[str, bytes] = {}
-    templates: dict[str, jinja2.Template] = {}
-    for page in pages:
-        template = templates.get(page.template) or templates.setdefault(
-            page.template, environment.get_template(page.template))
-        root = page.root
-        if page.path == "404.html" and case.base_url:
-            # a host serves 404.html at any depth: only a root-relative path finds the styles
-            root = urlsplit(case.base_url).path.rstrip("/") + "/"
-        context = {
-            "case": case, "page": page, "root": root, "asset_root": root,
+# Fields of the case that are small and shown on every page; a page that reads only these
+# (and its own entry) need not be rendered again when another entry changes.
+PAGE_WIDE_FIELDS = frozenset({"title", "audience", "today", "language", "base_url", "profile", "framework",
+                              "level", "since", "until", "coverage", "plan_progress", "left_out"})
+# What every page's context holds besides the case; each is part of the page's key.
+FRAME_NAMES = frozenset({"page", "root", "asset_root", "canonical"})
+
+
+@dataclass(frozen=True)
+class TemplateReads:
+    """What a template, with everything it extends, includes and imports, reads from its context."""
+
+    names: frozenset  # context names it reads
+    case_fields: frozenset | None  # the case's fields it reads; None: it may read any
+    source_digest: str  # of every template source involved
+
+
+class Templates:
+    """The templates of one build's theme, compiled once and shared by the site and the dossier.
+
+    `analyses` maps a template's source digest to what it reads; the pipeline keeps it
+    between builds, since parsing templates costs more than rendering a few pages.
+    """
+
+    def __init__(self, chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
+                 bytecode_folder: Path | None = None, analyses: dict | None = None):
+        self.markdown = markdown
+        self.environment = make_environment(chain, record_root, markdown, bytecode_folder)
+        self.compiled: dict[str, jinja2.Template] = {}
+        self.reads_cache: dict[str, TemplateReads] = {}
+        self.analyses = analyses if analyses is not None else {}
+
+    def get(self, name: str) -> jinja2.Template:
+        template = self.compiled.get(name)
+        if template is None:
+            template = self.compiled[name] = self.environment.get_template(name)
+        return template
+
+    def reads(self, name: str) -> TemplateReads:
+        """What rendering `name` may depend on: the names read by it and every template it uses."""
+        if name in self.reads_cache:
+            return self.reads_cache[name]
+        names: set[str] = set()
+        fields: set[str] | None = set()
+        sources = []
+        pending, seen = [name], set()
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source, _, _ = self.environment.loader.get_source(self.environment, current)
+            source_digest = digest(current, source)
+            sources.append(source_digest)
+            analysis = self.analyses.get(source_digest)
+            if analysis is None:
+                analysis = self.analyses[source_digest] = analyse_template(self.environment.parse(source, current))
+            read_names, read_fields, referenced = analysis
+            names |= read_names
+            fields = None if read_fields is None or fields is None else fields | read_fields
+            for other in referenced:
+                if other is None:  # a template chosen at render time: anything may be read
+                    fields = None
+                else:
+                    pending.append(other)
+        if fields is not None and not fields <= PAGE_WIDE_FIELDS:
+            fields = None
+        reads = TemplateReads(frozenset(names), frozenset(fields) if fields is not None else None,
+                              digest(*sorted(sources)))
+        self.reads_cache[name] = reads
+        return reads
+
+
+def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset | None, tuple]:
+    """The names a template reads (a superset: loop variables too), the `case.X` fields it reads
+    (None when it uses the case any other way), and the templates it extends, includes or imports."""
+    names: set[str] = set()
+    fields: set[str] | None = set()
+    stack: list[tuple[jinja2.nodes.Node, jinja2.nodes.Node | None]] = [(tree, None)]
+    while stack:
+        node, parent = stack.pop()
+        if isinstance(node, jinja2.nodes.Name) and node.ctx == "load":
+            names.add(node.name)
+            if node.name == "case" and fields is not None:
+                if isinstance(parent, jinja2.nodes.Getattr) and parent.node is node:
+                    fields.add(parent.attr)
+                else:
+                    fields = None
+        stack.extend((child, node) for child in node.iter_child_nodes())
+    referenced = tuple(jinja2.meta.find_referenced_templates(tree))
+    return frozenset(names), frozenset(fields) if fields is not None else None, referenced
+
+
+def page_context(case: Case, page: Page, site_urls: list[str]) -> dict:
+    root = page.root
+    if page.path == "404.html" and case.base_url:
+        # a host serves 404.html at any depth: only a root-relative path finds the styles
+        root = urlsplit(case.base_url).path.rstrip("/") + "/"
+    return {"case": case, "page": page, "root": root, "asset_root": root,
             "canonical": absolute_url(case.base_url, pretty_url(page.path)),
-            "site_urls": site_urls, **page.context,
-        }
-        files[page.path] = template.render(context).encode("utf-8")
+            "site_urls": site_urls, **page.context}
+
+
+def site_urls_of(pages: list[Page]) -> list[str]:
+    return [pretty_url(p.path) for p in pages if p.path.endswith(".html") and p.path != "404.html"]
+
+
+def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dict[str, str]:
+    """A key for every page: the same key means the same bytes, so the page need not be rendered.
+
+    The key covers the page's template sources, its place, its own entry, and only the parts
+    of the case its templates read: an achievement's page does not change when another
+    achievement does, while the lists that show every achievement do. `case_key` stands for
+    the whole case (a digest of everything it is built from), for the pages that read it all.
+    """
+    pages = list(plan_site_pages(case))
+    site_urls = site_urls_of(pages)
+    memo: dict = {}
+    keys = {}
+    for page in pages:
+        reads = templates.reads(page.template)
+        context = page_context(case, page, site_urls)
+        parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
+                                    page.section, context["root"], context["canonical"] or ""]
+        for name in sorted(reads.names - FRAME_NAMES):
+            if name == "case":
+                if reads.case_fields is None:
+                    parts.append("whole case " + case_key)
+                else:
+                    parts.extend(field_name.encode() + fingerprint(getattr(case, field_name), memo)
+                                 for field_name in sorted(reads.case_fields))
+            elif name in context:
+                parts.append(name.encode() + fingerprint(context[name], memo))
+        keys[page.path] = digest(*parts)
+    return keys
+
+
+def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
+                skip: Collection[str] = frozenset()) -> RenderedSite:
+    """Render every site page but those in `skip`, and list the static and content files the site needs."""
+    pages = list(plan_site_pages(case))
+    site_urls = site_urls_of(pages)
+    files: dict[str, bytes] = {}
+    for page in pages:
+        if page.path not in skip:
+            files[page.path] = templates.get(page.template).render(
+                page_context(case, page, site_urls)).encode("utf-8")
     copies = site_static_files(static_files(chain))
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
@@ -194,88 +335,6 @@ def absolute_url(base_url: str | None, path: str) -> str | None:
     if not base_url:
         return None
     return urljoin(base_url.rstrip("/") + "/", path)
-
-
-def format_number(value: float | None) -> str:
-    """Thousands separated, at most two decimals, a real minus sign: 1,200 · 99.95 · −26."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace("-", "−")
-
-
-def format_amount(value: float, unit: str = "", signed: bool = False) -> str:
-    """A number with its unit as people write it: $120,000 · 26 min · 63%."""
-    sign = ""
-    if signed and value > 0:
-        sign = "+"
-    elif value < 0:
-        sign = "−"
-    magnitude = format_number(abs(value))
-    if unit in CURRENCY_SYMBOLS:
-        return f"{sign}{CURRENCY_SYMBOLS[unit]}{magnitude}"
-    if is_currency(unit):
-        return f"{sign}{magnitude} {unit}"
-    if unit == "%":
-        return f"{sign}{magnitude}%"
-    return f"{sign}{magnitude} {unit}".rstrip()
-
-
-def format_compact(value: float, unit: str = "") -> str:
-    """A headline number: $1.2M, $120k, 14k h, 63%."""
-    size = abs(value)
-    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
-        if size >= limit:
-            text = f"{size / scale:.1f}".rstrip("0").rstrip(".") + suffix
-            sign = "−" if value < 0 else ""
-            if unit in CURRENCY_SYMBOLS:
-                return f"{sign}{CURRENCY_SYMBOLS[unit]}{text}"
-            if unit == "%":
-                return f"{sign}{text}%"
-            return f"{sign}{text} {unit}".rstrip()
-    return format_amount(value, unit)
-
-
-def format_percent(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:+.0f}%".replace("-", "−")
-
-
-def format_change(impact: ImpactView) -> str:
-    """The change of a before/after impact: −26 min (−63%), or +0.45 pp for percentages."""
-    if impact.unit == "%":
-        return format_amount(impact.amount, "", signed=True) + " pp"
-    change = format_percent(impact.change_percent)
-    text = format_amount(impact.amount, impact.unit, signed=True)
-    return f"{text} ({change})" if change else text
-
-
-def format_impact(impact: ImpactView) -> str:
-    """One impact in words: 41 → 15 min (−63%), or $120,000 per year."""
-    per = f" per {impact.per}" if impact.per else ""
-    if impact.value is not None:
-        return format_amount(impact.value, impact.unit) + per
-    unit = impact.unit
-    if unit in CURRENCY_SYMBOLS or unit == "%":
-        before = format_amount(impact.before, unit)
-    else:
-        before = format_number(impact.before)
-    text = f"{before} → {format_amount(impact.after, unit)}{per}"
-    if unit == "%":
-        return f"{text} ({format_change(impact)})"
-    change = format_percent(impact.change_percent)
-    return f"{text} ({change})" if change else text
-
-
-def format_total(total: ImpactTotal) -> str:
-    per = f"/{total.per}" if total.per else ""
-    if total.kind == "best":
-        return "up to " + format_compact(total.amount, total.unit) + per
-    return format_compact(total.amount, total.unit) + per
 
 
 def format_date(value: PartialDate | dt.date | None) -> str:

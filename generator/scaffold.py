@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.load import YAML_SUFFIXES, RawItem, RecordLoader, load_collection, read_yaml_file
+from generator.load import RawItem, RecordLoader, load_collection, read_yaml_file
 from generator.problems import UserError, display_path
-from generator.validate import raw_id, slugify
+from generator.vocabulary import YAML_SUFFIXES, slugify
 
 MAX_SLUG_LENGTH = 60
 STORY_COMMENT = ("# The story goes below the closing --- line, in Markdown; or in STAR form here:\n"
@@ -198,7 +198,7 @@ def reference_hints(content_dir: Path, referable: dict[str, list[RawItem]]) -> d
                 competencies.append(item["id"])
     hints = {"competencies": listed("ids from competencies.yaml", competencies)}
     for collection, items in referable.items():
-        hints[collection] = listed(f"ids from {collection}", [i for i in map(raw_id, items) if i])
+        hints[collection] = listed(f"ids from {collection}", [i for i in (item.expected_id() for item in items) if i])
     return hints
 
 
@@ -211,7 +211,7 @@ def listed(what: str, ids: list[str], limit: int = 6) -> str:
 
 def check_id_is_free(items: list[RawItem], kind: Kind, identifier: str) -> None:
     for item in items:
-        if raw_id(item) == identifier:
+        if item.expected_id() == identifier:
             spot = item.position()
             raise UserError(f"{display_path(item.source.path)}:{spot.line} already has a {kind.name} "
                             f"with the id '{identifier}' — give another title, or edit that one")

@@ -11,23 +11,35 @@ import difflib
 import re
 import types
 import typing
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import RawItem, RawRecord, SourceFile, load_record, load_settings
+from generator.load import (
+    LoadedFile,
+    RawItem,
+    RawRecord,
+    SourceFile,
+    assemble_record,
+    discover_files,
+    load_file,
+    load_settings,
+    read_bytes,
+)
 from generator.model import (
     COLLECTION_MODELS,
-    ENTRY_NOUNS,
     Competencies,
     Model,
     Profile,
     Settings,
 )
 from generator.problems import Problem, RecordProblems, UsageError, display_path
+from generator.vocabulary import COLLECTIONS, derived_id, is_valid_id, slugify
+
+# A place in the user's files that findings can point at: an entry, or a whole file.
+Located = RawItem
 
 
 @dataclass(frozen=True)
@@ -62,30 +74,35 @@ class Record:
     def collection(self, name: str) -> tuple[Entry, ...]:
         return self.entries.get(name, ())
 
+    @property
+    def profile_file(self) -> Located | None:
+        """profile.yaml as one place, for findings about its keys."""
+        return whole_file(self.profile_source) if self.profile_source is not None else None
+
+    @property
+    def competencies_file(self) -> Located | None:
+        """competencies.yaml as one place, for findings about the ladder."""
+        return whole_file(self.competencies_source) if self.competencies_source is not None else None
+
 
 def read_record(root: Path) -> Record:
     """Load and validate a whole record; raise RecordProblems with every problem in it."""
-    root, settings_source, settings, problems = _settings_of(root)
+    root, settings_source, settings, problems = locate_record(root)
     content_dir = root / settings.content_dir
-    raw = load_record(root, content_dir, settings_source)
-    try:
-        record = validate_record(raw, settings)
-    except RecordProblems as error:
-        raise RecordProblems(problems + error.problems) from None
-    if problems:
-        raise RecordProblems(problems)
-    return record
+    files = [check_file(load_file(file, read_bytes(file.path))) for file in discover_files(content_dir)]
+    return validate_record(root, settings, settings_source, files, problems)
 
 
 def read_settings(root: Path) -> tuple[Path, Settings]:
     """The record's root and settings, for commands that need only to know where things go."""
-    root, _, settings, problems = _settings_of(root)
+    root, _, settings, problems = locate_record(root)
     if problems:
         raise RecordProblems(problems)
     return root, settings
 
 
-def _settings_of(root: Path) -> tuple[Path, SourceFile | None, Settings, list]:
+def locate_record(root: Path) -> tuple[Path, SourceFile | None, Settings, list]:
+    """The record's folder, its settings (validated) and their problems; the content must exist."""
     root = root.resolve()
     if not root.is_dir():
         raise UsageError(f"there is no folder {root} — pass the record's folder with -C DIR")
@@ -109,46 +126,81 @@ def validate_settings(source: SourceFile | None) -> tuple[Settings, list[Problem
     return model or Settings(), problems
 
 
-def validate_record(raw: RawRecord, settings: Settings) -> Record:
-    """Validate every file and reference; raise RecordProblems listing all of them."""
-    problems = list(raw.problems)
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file loaded and put through the schema, before any check across files.
+
+    A pure function of the file's path and bytes, so a build may reuse it while they are
+    unchanged.
+    """
+
+    loaded: LoadedFile
+    models: tuple  # one per entry (None where it is invalid); the profile or ladder alone
+    problems: tuple  # loading and schema problems of this file
+
+
+def check_file(loaded: LoadedFile) -> CheckedFile:
+    """Apply the schema to every entry of one file."""
+    problems = list(loaded.problems)
+    source = loaded.source
+    role = loaded.file.role
+    models: list = []
+    if role == "profile" and source is not None:
+        model, found = validate_model(Profile, source.data if source.data is not None else {}, whole_file(source))
+        models.append(model)
+        problems.extend(found)
+    elif role == "competencies" and source is not None and source.data is not None:
+        model, found = validate_model(Competencies, source.data, whole_file(source))
+        models.append(model)
+        problems.extend(found)
+        if model is not None:
+            problems.extend(duplicate_ids(
+                ((c.id, whole_file(source), ("competencies", index, "id"))
+                 for index, c in enumerate(model.competencies)), "competency"))
+    else:
+        for item in loaded.items:
+            model, found = validate_model(COLLECTION_MODELS[item.collection], item.data, item)
+            models.append(model)
+            problems.extend(found)
+    return CheckedFile(loaded, tuple(models), tuple(problems))
+
+
+def validate_record(root: Path, settings: Settings, settings_source: SourceFile | None,
+                    files: list[CheckedFile], settings_problems: list[Problem] = ()) -> Record:
+    """The typed record from its checked files, with every id and reference checked across them.
+
+    Raise RecordProblems listing every problem of the record, the settings' first.
+    """
+    content_dir = root / settings.content_dir
+    raw = assemble_record(root, content_dir, settings_source, [checked.loaded for checked in files])
+    problems = list(settings_problems)
+    problems.extend(problem for checked in files for problem in checked.problems)
+    singles = {checked.loaded.file.role: checked for checked in files
+               if checked.loaded.file.role in ("profile", "competencies")}
 
     profile = None
-    if raw.profile is None:
-        problems.append(Problem(raw.content_dir / "profile.yaml", 1, 1,
-                                "the record has no profile.yaml",
+    if "profile" not in singles:
+        problems.append(Problem(content_dir / "profile.yaml", 1, 1, "the record has no profile.yaml",
                                 "create it with at least `name: Your Name`"))
-    else:
-        profile, found = validate_model(Profile, raw.profile.data if raw.profile.data is not None
-                                        else {}, whole_file(raw.profile))
-        problems.extend(found)
-
+    elif singles["profile"].models:
+        profile = singles["profile"].models[0]
     competencies = Competencies()
-    if raw.competencies is not None and raw.competencies.data is not None:
-        model, found = validate_model(Competencies, raw.competencies.data,
-                                      whole_file(raw.competencies))
-        problems.extend(found)
-        competencies = model or competencies
-        problems.extend(duplicate_ids(
-            ((c.id, whole_file(raw.competencies), ("competencies", index, "id"))
-             for index, c in enumerate(competencies.competencies)), "competency"))
+    if "competencies" in singles and singles["competencies"].models:
+        competencies = singles["competencies"].models[0] or competencies
 
-    entries: dict[str, tuple[Entry, ...]] = {}
-    for collection, model_class in COLLECTION_MODELS.items():
-        valid: list[Entry] = []
-        for item in raw.items.get(collection, ()):
-            model, found = validate_model(model_class, item.data, item)
-            problems.extend(found)
-            if model is not None:
+    valid: dict[str, list[Entry]] = {collection: [] for collection in COLLECTION_MODELS}
+    for checked in files:
+        for item, model in zip(checked.loaded.items, checked.models):
+            if model is not None and item.collection in valid:
                 body = item.source.body if item.prefix == () else ""
-                valid.append(Entry(collection, "", model, body, item))
-        entries[collection] = tuple(assign_ids(valid, problems))
+                valid[item.collection].append(Entry(item.collection, "", model, body, item))
+    entries = {collection: tuple(assign_ids(found, problems)) for collection, found in valid.items()}
 
     problems.extend(duplicate_explicit_ids(raw))
     problems.extend(check_references(raw, {c.id for c in competencies.competencies}))
     if problems:
         raise RecordProblems(problems)
-    return Record(raw.root, raw.content_dir, settings, raw.settings, profile, raw.profile,
+    return Record(root, content_dir, settings, settings_source, profile, raw.profile,
                   competencies, raw.competencies, entries)
 
 
@@ -255,15 +307,6 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def slugify(text: str) -> str:
-    """A readable ASCII id for file names and URLs."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
-
-
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
 def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
     """An id is the `id:` key, else the file name, else a slug of the title."""
     result: list[Entry] = []
@@ -272,7 +315,7 @@ def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
     for entry in entries:
         given = getattr(entry.model, "id", None)
         if given:
-            if not ID_PATTERN.match(given):
+            if not is_valid_id(given):
                 problems.append(entry.origin.problem(("id",), f"the id '{given}' cannot be used in a web address",
                                                      f"use letters, digits and dashes, e.g. '{slugify(given)}'"))
             explicit.setdefault(given, entry)
@@ -281,7 +324,7 @@ def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
         if given:
             identifier = given
         else:
-            base = slugify(entry.origin.stem or _title_of(entry.model))
+            base = derived_id(entry.origin.stem, _title_of(entry.model))
             identifier, counter = base, 2
             while identifier in taken or identifier in explicit:
                 identifier, counter = f"{base}-{counter}", counter + 1
@@ -324,23 +367,11 @@ def duplicate_explicit_ids(raw: RawRecord) -> list[Problem]:
         problems.extend(duplicate_ids(
             ((item.data["id"].strip(), item, ("id",)) for item in raw.items.get(collection, ())
              if isinstance(item.data, dict) and isinstance(item.data.get("id"), str) and item.data["id"].strip()),
-            ENTRY_NOUNS[collection]))
+            COLLECTIONS[collection].noun))
     return problems
 
 
 REFERENCE_FIELDS = ("competencies", "projects", "goals")
-
-
-def raw_id(item: RawItem) -> str | None:
-    """The id an entry will get, read from its raw values (it may not validate)."""
-    data = item.data if isinstance(item.data, dict) else {}
-    given = data.get("id")
-    if isinstance(given, str) and given:
-        return given
-    if item.stem:
-        return slugify(item.stem)
-    title = data.get("title") or data.get("name") or data.get("author")
-    return slugify(str(title)) if title else None
 
 
 def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
@@ -351,8 +382,8 @@ def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
     """
     known = {
         "competencies": competency_ids,
-        "projects": {i for i in map(raw_id, raw.items.get("projects", ())) if i},
-        "goals": {i for i in map(raw_id, raw.items.get("goals", ())) if i},
+        "projects": {i for i in (item.expected_id() for item in raw.items.get("projects", ())) if i},
+        "goals": {i for i in (item.expected_id() for item in raw.items.get("goals", ())) if i},
     }
     problems: list[Problem] = []
     for collection in COLLECTION_MODELS:

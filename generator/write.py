@@ -1,15 +1,19 @@
 """The only stage that touches the output folder.
 
-A build is written into a staging folder beside its target and swapped into place only
-when complete, so a failed build leaves the previous output exactly as it was and a
-server never shows half a site. Folders careerfolio creates carry a marker file; a folder
+Everything that can fail because of the user's input has failed before this stage runs,
+so a broken record never disturbs the last good output. A new output is written into a
+staging folder and renamed into place whole; an existing one is updated file by file, each
+file replaced atomically and only when its bytes changed, so an edit to one entry rewrites
+a handful of files, and a reader (or `serve`) never sees a missing or half-written page. Folders careerfolio creates carry a marker file; a folder
 without the marker is the user's, and careerfolio never deletes or overwrites it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import OutputRefused
@@ -64,31 +68,152 @@ def check_target(target: Path) -> None:
             "move it away or build with another --out")
 
 
-def write_tree(target: Path, files: dict[str, bytes], copies: dict[str, Path]) -> int:
-    """Write one complete output (site or dossier) into `target` atomically; count the files."""
-    check_target(target)
+@dataclass(frozen=True)
+class Written:
+    """A file as the last build left it: enough to know, without reading it, that it is intact."""
+
+    size: int
+    mtime_ns: int
+    content: str  # hash of its bytes
+    key: str | None = None  # what it was rendered from, so an unchanged page is not rendered again
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    folder: Path
+    files: int  # in the output after writing
+    written: int  # new or changed files
+    removed: int  # files of the last build that are gone
+
+
+Manifest = dict  # relative path -> Written
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def still_there(folder: Path, relative: str, written: Written) -> bool:
+    """Whether a file is as the last build left it (size and modification time unchanged)."""
+    try:
+        status = os.stat(folder / relative)
+    except OSError:
+        return False
+    return status.st_size == written.size and status.st_mtime_ns == written.mtime_ns
+
+
+def reusable(folder: Path, manifest: Manifest, keys: dict[str, str]) -> dict[str, Written]:
+    """The pages whose render key is the one that made the file on disk, which is intact."""
+    kept = {}
+    for relative, key in keys.items():
+        written = manifest.get(relative)
+        if written is not None and written.key == key and still_there(folder, relative, written):
+            kept[relative] = written
+    return kept
+
+
+def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
+                 kept: dict[str, Written] | None = None, keys: dict[str, str] | None = None,
+                 manifest: Manifest | None = None) -> tuple[WriteReport, Manifest]:
+    """Make `folder` hold exactly `files`, `copies` and the `kept` files of the last build.
+
+    A new folder is written beside its place and renamed into it, whole. An existing one
+    (careerfolio's own) is updated in place: only new or changed files are written, each
+    replaced atomically, and files no longer produced are removed last, so a reader at any
+    moment finds every page complete. Return what was done and the new manifest.
+    """
+    kept = kept or {}
+    keys = keys or {}
+    check_target(folder)
+    if not folder.exists():
+        return _write_fresh(folder, files, copies, keys)
+    manifest = manifest or {}
+    result: Manifest = dict(kept)
+    made: set[Path] = set()
+    written = 0
+    for relative, data in sorted(files.items()):
+        entry, changed = _place(folder, relative, data, manifest.get(relative), made)
+        result[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
+        written += changed
+    for relative, source in sorted(copies.items()):
+        entry, changed = _place(folder, relative, source.read_bytes(), manifest.get(relative), made)
+        result[relative] = entry
+        written += changed
+    removed = _remove_all_but(folder, set(result) | {MARKER})
+    return WriteReport(folder, len(result), written, removed), result
+
+
+def _place(folder: Path, relative: str, data: bytes, previous: Written | None,
+           made: set[Path]) -> tuple[Written, bool]:
+    """Write one file unless it already holds `data`; return its manifest entry and whether it was written."""
+    destination = folder / relative
+    content = content_hash(data)
+    if previous is not None and previous.content == content and still_there(folder, relative, previous):
+        return previous, False
+    if previous is None and destination.is_file() and destination.stat().st_size == len(data) \
+            and destination.read_bytes() == data:  # the manifest was lost: compare the bytes
+        status = destination.stat()
+        return Written(status.st_size, status.st_mtime_ns, content), False
+    parent = destination.parent
+    if parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    temporary = parent / f".{destination.name}.careerfolio-{os.getpid()}"
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    status = destination.stat()
+    return Written(status.st_size, status.st_mtime_ns, content), True
+
+
+def _remove_all_but(folder: Path, keep: set[str]) -> int:
+    """Remove every file under `folder` not in `keep`, then the folders left empty."""
+    removed = 0
+    for top, folder_names, file_names in os.walk(folder, topdown=False):
+        relative_top = os.path.relpath(top, folder)
+        for name in file_names:
+            relative = name if relative_top == "." else f"{relative_top}/{name}".replace(os.sep, "/")
+            if relative not in keep:
+                os.unlink(os.path.join(top, name))
+                removed += 1
+        if top != str(folder) and not os.listdir(top):
+            os.rmdir(top)
+    return removed
+
+
+def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
+                 keys: dict[str, str]) -> tuple[WriteReport, Manifest]:
+    """Write a whole output into a staging folder, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
+    manifest: Manifest = {}
     try:
         staging.mkdir()
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         made: set[Path] = {staging}
-        written: set[str] = set()
-        for relative, source in sorted(copies.items()):
-            destination = _inside(staging, relative, made)
-            shutil.copyfile(source, destination)
-            written.add(relative)
-        for relative, data in sorted(files.items()):
+        contents = {relative: (source.read_bytes(), None) for relative, source in sorted(copies.items())}
+        contents.update({relative: (data, keys.get(relative)) for relative, data in files.items()})
+        for relative, (data, key) in sorted(contents.items()):
             destination = _inside(staging, relative, made)
             destination.write_bytes(data)
-            written.add(relative)
-        swap_into_place(staging, target)
+            status = destination.stat()
+            manifest[relative] = Written(status.st_size, status.st_mtime_ns, content_hash(data), key)
+        staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(written)
+    return WriteReport(target, len(manifest), len(manifest), 0), manifest
+
+
+def write_tree(target: Path, files: dict[str, bytes], copies: dict[str, Path]) -> int:
+    """Write one complete output (site or dossier) into `target`; count its files."""
+    report, _ = write_output(target, files, copies)
+    return report.files
 
 
 def _inside(staging: Path, relative: str, made: set[Path]) -> Path:
@@ -98,20 +223,3 @@ def _inside(staging: Path, relative: str, made: set[Path]) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
         made.add(parent)
     return destination
-
-
-def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with two renames, so readers see old or new, never half."""
-    if not target.exists():
-        staging.rename(target)
-        return
-    retired = target.with_name(f".{target.name}.previous-{os.getpid()}")
-    if retired.exists():
-        shutil.rmtree(retired)
-    target.rename(retired)
-    try:
-        staging.rename(target)
-    except BaseException:
-        retired.rename(target)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

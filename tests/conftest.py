@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ from generator.cli import main
 # 2026-01-15, for the whole session (module fixtures too): builds in tests are
 # reproducible whatever day they run.
 os.environ["SOURCE_DATE_EPOCH"] = "1768435200"
+# Builds in tests keep their cache apart from the user's, and start with none.
+os.environ["CAREERFOLIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="careerfolio-test-cache-")
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,15 +4,19 @@ import datetime as dt
 
 from conftest import FIXTURES, write_record
 
-from generator.case import CaseOptions, build_case, certification_status, normalise_unit, within
+from generator.case import CaseOptions, build_case, certification_status, within
 from generator.model import PartialDate
+from generator.numbers import normalise_unit
 from generator.validate import read_record
 
 CANARY = FIXTURES / "canary"
 
 
+TODAY = dt.date(2026, 1, 15)
+
+
 def case_for(audience="public", **options):
-    return build_case(read_record(CANARY), CaseOptions(audience=audience, today=dt.date(2026, 1, 15), **options))
+    return build_case(read_record(CANARY), CaseOptions(audience=audience, today=TODAY, **options))
 
 
 def test_public_case_holds_only_public_entries():
@@ -50,7 +54,7 @@ def test_percentages_are_not_added_up(tmp_path):
         "content/achievements/a.md": "---\ntitle: A\ndate: 2025\nimpact: [{metric: Adoption, value: 30, unit: '%'}]\n---\n",
         "content/achievements/b.md": "---\ntitle: B\ndate: 2025\nimpact: [{metric: adoption, value: 45, unit: percent}]\n---\n",
     })
-    (total,) = build_case(read_record(tmp_path), CaseOptions()).totals
+    (total,) = build_case(read_record(tmp_path), CaseOptions(today=TODAY)).totals
     assert (total.kind, total.amount, len(total.achievements)) == ("best", 45, 2)
 
 
@@ -60,7 +64,7 @@ def test_coverage_marks_gaps_and_weights(tmp_path):
         "content/competencies.yaml": "competencies:\n  - {id: a, name: A, weight: 3}\n  - {id: b, name: B}\n",
         "content/achievements/x.md": "---\ntitle: X\ndate: 2025\ncompetencies: [a]\n---\n",
     })
-    case = build_case(read_record(tmp_path), CaseOptions())
+    case = build_case(read_record(tmp_path), CaseOptions(today=TODAY))
     assert [(c.id, c.strength) for c in case.competencies] == [("a", "thin"), ("b", "gap")]
     assert (case.coverage.covered, case.coverage.total, case.coverage.weighted_percent) == (1, 2, 75.0)
     assert [c.id for c in case.gaps] == ["b"]
@@ -98,8 +102,8 @@ def test_drafts_stay_out_unless_asked_for(tmp_path):
         "content/achievements/x.md": "---\ntitle: X\ndate: 2025\ndraft: true\n---\n",
     })
     record = read_record(tmp_path)
-    assert build_case(record, CaseOptions()).achievements == ()
-    assert len(build_case(record, CaseOptions(drafts=True)).achievements) == 1
+    assert build_case(record, CaseOptions(today=TODAY)).achievements == ()
+    assert len(build_case(record, CaseOptions(today=TODAY, drafts=True)).achievements) == 1
 
 
 def test_variant_tags_keep_and_exclude_entries():
@@ -113,4 +117,4 @@ def test_goal_progress_counts_done_goals_as_complete_and_ignores_dropped(tmp_pat
         "content/goals.yaml": "- {title: A, progress: 50, status: in-progress}\n- {title: B, status: done}\n"
                               "- {title: C, status: dropped, progress: 0}\n",
     })
-    assert build_case(read_record(tmp_path), CaseOptions()).plan_progress == 75
+    assert build_case(read_record(tmp_path), CaseOptions(today=TODAY)).plan_progress == 75

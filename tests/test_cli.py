@@ -78,12 +78,12 @@ def test_themes_lists_the_built_in_themes():
 
 
 def test_an_internal_error_is_reported_without_a_traceback_unless_debugging(sample_record, monkeypatch):
-    import generator.build
+    import generator.render
 
     def broken(*arguments, **options):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(generator.build, "render_site", broken)
+    monkeypatch.setattr(generator.render, "render_site", broken)
     result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert result.status == 1
     assert "internal error: RuntimeError: boom" in result.stderr and "Traceback" not in result.stderr

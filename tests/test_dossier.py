@@ -1,5 +1,6 @@
 """The dossier: its contents for each audience, print quality of the PDF, reuse, and stamps."""
 
+import datetime as dt
 import re
 import subprocess
 
@@ -7,7 +8,7 @@ import pytest
 from conftest import PROJECT, run_cli
 from pypdf import PdfReader
 
-from generator.dossier import read_stamp
+from generator.history import read_stamp
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -114,14 +115,18 @@ def test_the_pdf_carries_title_author_and_the_build_date(sample_dossier):
 
 def test_weasyprint_logs_no_warning_on_the_sample_record():
     from generator.case import CaseOptions, build_case
-    from generator.dossier import Stamp, render_dossier
+    from generator.dossier import render_dossier
+    from generator.history import Stamp
+    from generator.markdown import MarkdownRenderer
     from generator.pdf import make_pdf
+    from generator.render import Templates
     from generator.themes import resolve_theme
     from generator.validate import read_record
 
     record = read_record(PROJECT)
-    case = build_case(record, CaseOptions(audience="internal"))
-    dossier = render_dossier(case, resolve_theme("default", PROJECT), PROJECT, record.content_dir,
+    case = build_case(record, CaseOptions(audience="internal", today=dt.date(2026, 1, 15)))
+    chain = resolve_theme("default", PROJECT)
+    dossier = render_dossier(case, Templates(chain, PROJECT, MarkdownRenderer()), chain, record.content_dir,
                              "A4", Stamp("abc1234", False))
     _, pages, warnings = make_pdf(dossier)
     assert warnings == []
@@ -149,13 +154,13 @@ def test_the_same_record_gives_the_same_pdf_bytes(sample_record, tmp_path):
 
 
 def test_without_weasyprint_the_site_and_dossier_html_are_still_built(sample_record, monkeypatch):
-    import generator.build
+    import generator.pdf
     from generator.pdf import PdfUnavailable
 
     def missing(*arguments):
         raise PdfUnavailable("WeasyPrint cannot load (no library called libpango-1.0-0)")
 
-    monkeypatch.setattr(generator.build, "make_pdf", missing)
+    monkeypatch.setattr(generator.pdf, "make_pdf", missing)
     result = run_cli("build", "-C", sample_record)
     assert result.status == 0
     assert "no PDF: WeasyPrint cannot load" in result.stdout and "apt-get install libpango" in result.stdout

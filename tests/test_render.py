@@ -2,16 +2,16 @@
 
 from pathlib import Path
 
-from generator.case import ImpactView
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate
-from generator.render import (
+from generator.numbers import (
+    ImpactView,
     format_amount,
     format_compact,
-    format_date,
     format_impact,
     format_number,
 )
+from generator.render import format_date
 
 
 def test_raw_html_is_escaped_unless_allowed():

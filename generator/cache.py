@@ -1,0 +1,188 @@
+"""What earlier builds learned, kept between builds and keyed by content hashes.
+
+The cache sits between the pipeline's steps, never inside them: a step is a pure function
+of its inputs, and the pipeline looks its result up by a hash of those inputs before
+running it. So a build from the cache is the same as a clean build, only faster.
+
+It lives in the user's cache folder (like Hugo's and pip's), not in the record: a record
+comes from a repository that may be hostile, and must not be able to plant results.
+`CAREERFOLIO_CACHE_DIR` moves it; deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+
+@functools.cache
+def tool_digest() -> str:
+    """careerfolio's version and the hash of its own code: output made by other code is not reused."""
+    package = Path(__file__).resolve().parent
+    return digest(__version__, *(path.name + _hash_file(path) for path in sorted(package.glob("*.py"))))
+
+
+def cache_home() -> Path:
+    """The folder that holds every record's cache."""
+    chosen = os.environ.get("CAREERFOLIO_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "careerfolio"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A hex digest of several values, each kept apart from the next."""
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+@dataclass
+class Cache:
+    """One record's cache: each part is read on first use and written back when it changed.
+
+    `folder` None keeps everything in memory only: `serve` keeps one cache for its whole
+    life, and `--no-cache` builds use a fresh one.
+    """
+
+    folder: Path | None = None
+    parts: dict = field(default_factory=dict)
+    changed: set = field(default_factory=set)
+
+    @classmethod
+    def for_record(cls, root: Path) -> Cache:
+        """The cache of the record at `root`, kept in the user's cache folder."""
+        return cls(cache_home() / "records" / digest(str(root.resolve()))[:20])
+
+    def bytecode_folder(self) -> Path | None:
+        """Where compiled templates are kept; Jinja checks each against its source."""
+        return None if self.folder is None else cache_home() / "templates"
+
+    def part(self, name: str) -> dict:
+        """One part of the cache as a dict; an unreadable or foreign file counts as empty."""
+        if name not in self.parts:
+            self.parts[name] = self._read(name)
+        return self.parts[name]
+
+    def replace(self, name: str, value: dict) -> None:
+        self.parts[name] = value
+        self.changed.add(name)
+
+    def _read(self, name: str) -> dict:
+        if self.folder is None:
+            return {}
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as stream:
+                stored = pickle.load(stream)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}
+        if not isinstance(stored, dict) or stored.get("tool") != tool_digest():
+            return {}
+        return stored.get("value", {})
+
+    def save(self) -> None:
+        """Write the parts that changed, each atomically; a cache that cannot be written is skipped."""
+        if self.folder is None:
+            self.changed.clear()
+            return
+        for name in sorted(self.changed):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = self.folder / f".{name}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as stream:
+                    pickle.dump({"tool": tool_digest(), "value": self.parts[name]}, stream,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.folder / f"{name}.pickle")
+            except OSError:
+                continue  # a read-only or full disk: the next build is only slower
+        self.changed.clear()
+
+
+def hash_folders(folders: list[Path], files: list[Path]) -> dict[str, str]:
+    """The content hash of every file in `folders` (recursively, no hidden files) and of `files`.
+
+    This is what a build reads; when none of it changed, neither did the output.
+    """
+    found: dict[str, str] = {}
+    for path in files:
+        found[str(path)] = _hash_file(path)
+    for folder in folders:
+        for top, folder_names, file_names in os.walk(folder):
+            folder_names[:] = sorted(name for name in folder_names if not name.startswith("."))
+            for name in sorted(file_names):
+                if not name.startswith("."):
+                    path = os.path.join(top, name)
+                    found[path] = _hash_file(Path(path))
+    return found
+
+
+def _hash_file(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def fingerprint(value: Any, memo: dict) -> bytes:
+    """A digest of a view and everything it holds, each object hashed once per build.
+
+    Two values with the same fingerprint render the same, so a page whose inputs have the
+    fingerprint of the last build need not be rendered again. `memo` maps id() to digest
+    and must live no longer than the values it has seen.
+    """
+    key = id(value)
+    known = memo.get(key)
+    if known is not None:
+        return known[0]
+    result = _fingerprint(value, memo)
+    memo[key] = (result, value)  # keep the value alive, so its id() is not reused
+    return result
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fingerprint(value: Any, memo: dict) -> bytes:
+    hasher = hashlib.blake2b(digest_size=16)
+    kind = type(value)
+    hasher.update(kind.__qualname__.encode())
+    if value is None or kind in (bool, int, float):
+        hasher.update(repr(value).encode())
+    elif kind is str:
+        hasher.update(value.encode("utf-8", "surrogatepass"))
+    elif kind in (tuple, list):
+        for item in value:
+            hasher.update(fingerprint(item, memo) if _is_container(item) else _fingerprint(item, memo))
+    elif kind is dict:
+        for name in sorted(value, key=repr):
+            hasher.update(_fingerprint(name, memo))
+            hasher.update(fingerprint(value[name], memo))
+    elif hasattr(value, "model_dump_json"):  # a pydantic model of the record
+        hasher.update(value.model_dump_json().encode())
+    elif hasattr(value, "__dataclass_fields__"):
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(value.__dataclass_fields__)
+        for name in names:
+            item = getattr(value, name)
+            hasher.update(fingerprint(item, memo) if _is_container(item) else _fingerprint(item, memo))
+    elif hasattr(value, "isoformat"):
+        hasher.update(value.isoformat().encode())
+    else:
+        raise TypeError(f"cannot fingerprint a {kind.__name__}")
+    return hasher.digest()
+
+
+def _is_container(value: Any) -> bool:
+    return not isinstance(value, (str, int, float, type(None)))

@@ -1,0 +1,389 @@
+"""The spine of careerfolio: read → validate → case → render → write.
+
+Each step is a function from named inputs to a named output. The cache sits between the
+steps: before a step runs, the pipeline looks its result up by a hash of the step's inputs
+(a file's bytes, a page's key), so a cached build is the same as a clean one. Nothing here
+prints: `build` returns a `BuildResult` that the command line and `serve` put into words.
+
+Everything that can fail because of the user's input fails before the first byte is
+written, so a broken record never disturbs the last good build. Stages are imported when
+first used, so a build with nothing to do never loads the schema or the template engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.cache import Cache, digest, hash_folders, tool_digest
+from generator.history import read_stamp
+from generator.problems import UsageError
+from generator.vocabulary import SETTINGS_FILE
+from generator.write import (
+    Manifest,
+    check_output_location,
+    prepare_output_root,
+    reusable,
+    still_there,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from generator.case import CaseOptions
+    from generator.model import PartialDate, Settings
+    from generator.problems import Problem
+    from generator.render import RenderedSite
+    from generator.validate import CheckedFile, Record
+    from generator.views import Case
+
+
+def build_date() -> dt.date:
+    """The build's date: SOURCE_DATE_EPOCH when set, so builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What a build was asked to do: `careerfolio build`'s options, or `serve`'s."""
+
+    root: Path
+    audience: str | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    drafts: bool = False
+    out: Path | None = None
+    variant: str | None = None
+    all_variants: bool = False
+    pdf: bool = True
+    dossier: bool = True  # serve shows the site alone unless asked for the PDF
+    today: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output to build: a variant (or the default build) with its options and folder."""
+
+    name: str | None
+    options: CaseOptions
+    dossier_audience: str
+    theme: str
+    folder: Path
+
+
+@dataclass(frozen=True)
+class OutputResult:
+    """One folder a build wrote: what it holds, for whom, and how much of it changed."""
+
+    kind: str  # "site" or "dossier"
+    variant: str | None
+    folder: Path
+    audience: str
+    achievements: int
+    left_out: str
+    files: int
+    written: int
+    removed: int
+    pdf: str = ""  # the dossier's PDF, in words
+    pdf_made: bool = False  # a PDF is in the folder
+    sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, for the command line and `serve` to report."""
+
+    outputs: tuple[OutputResult, ...]
+    warnings: tuple[str, ...] = ()
+    timings: tuple[tuple[str, float], ...] = ()
+    unchanged: bool = False  # nothing changed since the last build: nothing was read again or written
+
+
+@dataclass
+class Timings:
+    spent: dict = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - start
+
+    def as_tuple(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.spent.items())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One target rendered in memory, waiting to be written."""
+
+    target: Target
+    case: Case
+    site: RenderedSite
+    kept: dict
+    keys: dict
+    dossier_case: Case | None
+    dossier: RenderedSite | None
+    pdf: bytes | None
+    pdf_line: str
+
+
+def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
+    """Build every requested output; reuse from `cache` whatever did not change."""
+    root = request.root.resolve()
+    cache = cache if cache is not None else Cache()
+    today = request.today or build_date()
+    request_key = digest(tool_digest(), repr(replace(request, root=root, today=today)))
+    previous = cache.part("build")
+    if previous.get("request") == request_key and _still_current(previous, root, cache):
+        return replace(previous["result"], unchanged=True, timings=(), outputs=tuple(
+            replace(output, written=0, removed=0, pdf=output.pdf if not output.pdf_made else
+                    f"{output.pdf.split(' ')[0]} unchanged since the last build")
+            for output in previous["result"].outputs))
+
+    timings = Timings()
+    with timings.stage("read"):
+        root, settings_source, settings, settings_problems = _locate(root)
+        record_inputs = _input_places(root, settings)
+        input_hashes = hash_folders(*record_inputs)
+        stamp = read_stamp(root) if request.dossier else None
+    record = validate(root, settings, settings_source, settings_problems, cache, timings)
+    targets = plan_targets(record, request, today)
+    for target in targets:
+        check_output_location(target.folder, record.root, record.content_dir)
+
+    warnings: list[str] = []
+    inputs_key = digest(*(f"{path}\0{content}" for path, content in sorted(input_hashes.items())))
+    planned = [render(record, target, request, stamp, inputs_key, cache, timings, warnings)
+               for target in targets]
+    results = write(planned, cache, timings)
+    result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
+    cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": record_inputs,
+                            "stamp": stamp, "result": result})
+    cache.save()
+    return result
+
+
+def _locate(root: Path) -> tuple[Path, Any, Settings, list[Problem]]:
+    from generator.validate import locate_record
+
+    return locate_record(root)
+
+
+def _input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path]]:
+    """The folders and files a build reads: when none of them changed, neither did the output."""
+    from generator.themes import builtin_themes_dir
+
+    # folders that do not exist yet count too: creating one is a change
+    return [root / settings.content_dir, root / "templates", root / "themes", builtin_themes_dir()], \
+        [root / SETTINGS_FILE]
+
+
+def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
+    """Whether the inputs, the record's commit and every output are as the last build left them."""
+    if hash_folders(*previous["places"]) != previous["inputs"]:
+        return False
+    if previous["stamp"] is not None and read_stamp(root) != previous["stamp"]:
+        return False
+    for output in previous["result"].outputs:
+        manifest: Manifest | None = cache.part("outputs").get(str(output.folder))
+        if manifest is None or not all(still_there(output.folder, relative, written)
+                                       for relative, written in manifest.items()):
+            return False
+    return True
+
+
+def validate(root: Path, settings: Settings, settings_source: Any, settings_problems: list[Problem],
+             cache: Cache, timings: Timings) -> Record:
+    """Read and validate every file of the record, reusing the files whose bytes are unchanged."""
+    from generator.load import discover_files, load_file, read_bytes
+    from generator.validate import check_file, validate_record
+
+    known: dict = cache.part("files")
+    used: dict = {}
+    checked: list[CheckedFile] = []
+    with timings.stage("read"):
+        files = discover_files(root / settings.content_dir)
+        contents = [(file, read_bytes(file.path)) for file in files]
+    with timings.stage("validate"):
+        for file, data in contents:
+            key = (str(file.path), file.role, file.collection, digest(data) if data is not None else None)
+            found = known.get(key)
+            if found is None:
+                found = check_file(load_file(file, data))
+            used[key] = found
+            checked.append(found)
+        if used.keys() != known.keys():
+            cache.replace("files", used)
+        return validate_record(root, settings, settings_source, checked, settings_problems)
+
+
+def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[Target]:
+    """The outputs a request asks for: the default build, one variant, or every variant."""
+    from generator.case import CaseOptions
+
+    settings = record.settings
+    output_root = request.out if request.out is not None else record.root / settings.output_dir
+    base = CaseOptions(today=today, audience=request.audience or "public", since=request.since,
+                       until=request.until, drafts=request.drafts)
+    names: list[str | None] = [None]
+    if request.all_variants:
+        names = sorted(settings.variants) or [None]
+    elif request.variant is not None:
+        if request.variant not in settings.variants:
+            known = ", ".join(sorted(settings.variants)) or "none are defined in careerfolio.yaml"
+            raise UsageError(f"there is no variant named '{request.variant}' — known variants: {known}")
+        names = [request.variant]
+    targets = []
+    for name in names:
+        if name is None:
+            targets.append(Target(None, base, request.audience or settings.dossier.audience,
+                                  settings.theme, output_root))
+            continue
+        variant = settings.variants[name]
+        options = replace(base, audience=request.audience or variant.audience or "public",
+                          since=request.since or variant.since, until=request.until or variant.until,
+                          tags=tuple(variant.tags), exclude_tags=tuple(variant.exclude_tags),
+                          title=variant.title)
+        dossier_audience = request.audience or variant.audience or settings.dossier.audience
+        targets.append(Target(name, options, dossier_audience, variant.theme or settings.theme,
+                              output_root / name))
+    return targets
+
+
+def render(record: Record, target: Target, request: BuildRequest, stamp: Any, inputs_key: str,
+           cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+    """Build the cases of one target and render its site, dossier and PDF into memory.
+
+    Pages whose key matches the page the last build left on disk are not rendered again;
+    `inputs_key` is a digest of every file the record was read from.
+    """
+    from generator.case import build_case
+    from generator.dossier import render_dossier, source_hash
+    from generator.markdown import MarkdownRenderer
+    from generator.render import Templates, page_keys, render_site
+    from generator.themes import resolve_theme
+
+    allow_html = record.settings.markdown.allow_html
+    markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
+    markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
+    with timings.stage("case"):
+        chain = resolve_theme(target.theme, record.root)
+        templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
+                              cache.part("templates"))
+        case = build_case(record, target.options)
+        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience))
+                        if request.dossier else None)
+    with timings.stage("markdown"):
+        views = [case.achievements, case.projects]
+        if dossier_case is not None:
+            views += [dossier_case.achievements, dossier_case.projects]
+        markdown.prerender(view.body for group in views for view in group)
+    with timings.stage("render"):
+        keys = page_keys(case, templates, digest(tool_digest(), str(allow_html)),
+                         case_key=digest(inputs_key, repr(target.options)))
+        manifest = cache.part("outputs").get(str(target.folder / "site"), {})
+        kept = reusable(target.folder / "site", manifest, keys)
+        site = render_site(case, templates, chain, record.content_dir, skip=kept)
+        dossier = None
+        if dossier_case is not None:
+            dossier = render_dossier(dossier_case, templates, chain, record.content_dir,
+                                     record.settings.dossier.paper, stamp)
+    cache.replace("markdown", {allow_html: markdown.used_results()})
+    cache.replace("templates", templates.analyses)
+    pdf, pdf_line = None, "no PDF (--no-pdf)"
+    if dossier is not None and request.pdf:
+        with timings.stage("pdf"):
+            pdf, pdf_line = make_or_reuse_pdf(dossier, source_hash(dossier, record.settings.dossier.paper),
+                                              record.settings.dossier.paper, cache, warnings)
+    return Planned(target, case, site, kept, keys, dossier_case, dossier, pdf, pdf_line)
+
+
+def make_or_reuse_pdf(dossier: RenderedSite, fingerprint: str, paper: str, cache: Cache,
+                      warnings: list[str]) -> tuple[bytes | None, str]:
+    """The dossier's PDF: the last one when made from exactly the same inputs, else a new one."""
+    from generator.cli_text import count
+    from generator.dossier import PDF_NAME
+    from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
+
+    stored = cache.part("pdf")
+    if fingerprint in stored:
+        return stored[fingerprint], f"{PDF_NAME} unchanged since the last build"
+    try:
+        pdf, pages, found = make_pdf(dossier)
+    except PdfUnavailable as error:
+        return None, f"no PDF: {error} — {PANGO_HINT}"
+    warnings.extend(f"PDF warning: {warning}" for warning in found)
+    if not found:  # a PDF made with warnings is made again next time
+        cache.replace("pdf", {fingerprint: pdf})
+    return pdf, f"{PDF_NAME} ({count(pages, 'page')}, {paper})"
+
+
+def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[OutputResult]:
+    """Write every rendered output; each folder changes only where its files changed."""
+    from generator.dossier import PDF_NAME
+
+    manifests: dict = cache.part("outputs")
+    results = []
+    with timings.stage("write"):
+        for plan in planned:
+            target, case = plan.target, plan.case
+            prepare_output_root(target.folder)
+            site_folder = target.folder / "site"
+            report, manifest = write_output(site_folder, plan.site.files, plan.site.copies, plan.kept,
+                                            plan.keys, manifests.get(str(site_folder)))
+            manifests[str(site_folder)] = manifest
+            results.append(OutputResult("site", target.name, site_folder, case.audience, len(case.achievements),
+                                        case.left_out_sentence(), report.files, report.written, report.removed,
+                                        sitemap=bool(case.base_url)))
+            if plan.dossier is None:
+                continue
+            dossier_folder = target.folder / "dossier"
+            files = dict(plan.dossier.files)
+            if plan.pdf is not None:
+                files[PDF_NAME] = plan.pdf
+            report, manifest = write_output(dossier_folder, files, plan.dossier.copies,
+                                            manifest=manifests.get(str(dossier_folder)))
+            manifests[str(dossier_folder)] = manifest
+            results.append(OutputResult("dossier", target.name, dossier_folder, plan.dossier_case.audience,
+                                        len(plan.dossier_case.achievements), plan.dossier_case.left_out_sentence(),
+                                        report.files, report.written, report.removed, pdf=plan.pdf_line,
+                                        pdf_made=plan.pdf is not None))
+    cache.replace("outputs", manifests)
+    return results
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `careerfolio check` found: errors, else advice, and how much was checked."""
+
+    findings: tuple
+    entries: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity == "error")
+
+
+def check(root: Path, today: dt.date | None = None) -> CheckResult:
+    """Validate the record and, when it has no errors, coach the case."""
+    from generator.lint import advise
+    from generator.problems import RecordProblems
+    from generator.validate import read_record
+
+    try:
+        record = read_record(root)
+    except RecordProblems as error:
+        return CheckResult(tuple(error.problems), 0)
+    return CheckResult(tuple(advise(record, today or build_date())),
+                       sum(len(items) for items in record.entries.values()))

@@ -1,0 +1,219 @@
+"""What templates see: read-only views of one audience's case, with their numbers summed.
+
+These types are the contract between careerfolio and themes. A view holds only what its
+audience may see; references to entries the audience may not see are already gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from generator.model import Link, PartialDate, Period, Profile, Star
+from generator.numbers import ImpactTotal, ImpactView
+from generator.vocabulary import Reference
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    title: str
+    url: str | None
+    file: str | None  # path under the content folder, copied into the output
+
+
+@dataclass(frozen=True)
+class AchievementView:
+    id: str
+    title: str
+    date: PartialDate  # the date it is sorted and grouped by
+    period: Period | None
+    summary: str | None
+    impacts: tuple[ImpactView, ...]
+    competencies: tuple[Reference, ...]
+    projects: tuple[Reference, ...]
+    goals: tuple[Reference, ...]
+    tags: tuple[str, ...]
+    collaborators: tuple[str, ...]
+    evidence: tuple[EvidenceView, ...]
+    star: Star | None
+    body: str
+    featured: bool
+    visibility: str
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: str
+    title: str
+    role: str | None
+    period: Period | None
+    status: str
+    summary: str | None
+    skills: tuple[str, ...]
+    links: tuple[Link, ...]
+    tags: tuple[str, ...]
+    body: str
+    featured: bool
+    visibility: str
+    achievements: tuple[AchievementView, ...]
+
+
+@dataclass(frozen=True)
+class CertificationView:
+    id: str
+    name: str
+    issuer: str | None
+    earned: PartialDate | None
+    expires: PartialDate | None
+    credential_id: str | None
+    url: str | None
+    status: str  # valid | expiring | expired
+    competencies: tuple[Reference, ...]
+    visibility: str
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: str
+    title: str
+    measure: str | None
+    target: Any
+    deadline: PartialDate | None
+    status: str
+    progress: int
+    competencies: tuple[Reference, ...]
+    achievements: tuple[Reference, ...]
+    visibility: str
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    id: str
+    quote: str
+    author: str
+    role: str | None
+    relation: str
+    date: PartialDate | None
+    source: str | None
+    competencies: tuple[Reference, ...]
+    visibility: str
+
+
+@dataclass(frozen=True)
+class LearningView:
+    id: str
+    title: str
+    kind: str
+    provider: str | None
+    date: PartialDate | None
+    hours: float | None
+    url: str | None
+    competencies: tuple[Reference, ...]
+    visibility: str
+
+
+@dataclass(frozen=True)
+class CompetencyView:
+    id: str
+    name: str
+    expectation: str | None
+    weight: float
+    achievements: tuple[AchievementView, ...]
+    feedback: tuple[FeedbackView, ...]
+    learning: tuple[LearningView, ...]
+    certifications: tuple[CertificationView, ...]
+    goals: tuple[GoalView, ...]
+
+    @property
+    def strength(self) -> str:
+        """gap: no achievement shows it; thin: one does; shown: two or more."""
+        count = len(self.achievements)
+        return "gap" if count == 0 else "thin" if count == 1 else "shown"
+
+    @property
+    def evidence_count(self) -> int:
+        return len(self.achievements) + len(self.feedback) + len(self.learning) + len(self.certifications)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: int
+    total: int
+    weighted_percent: float  # share of the ladder's weight that has an achievement behind it
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: PartialDate
+    collection: str
+    id: str
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int
+    events: tuple[TimelineEvent, ...]
+
+
+@dataclass(frozen=True)
+class TagView:
+    name: str
+    slug: str
+    achievements: tuple[AchievementView, ...]
+    projects: tuple[ProjectView, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything a theme may show for one audience, already filtered and summed."""
+
+    title: str
+    audience: str
+    today: dt.date
+    language: str
+    base_url: str | None
+    profile: Profile
+    framework: str | None
+    level: str | None
+    since: PartialDate | None
+    until: PartialDate | None
+    achievements: tuple[AchievementView, ...]
+    projects: tuple[ProjectView, ...]
+    certifications: tuple[CertificationView, ...]
+    competencies: tuple[CompetencyView, ...]
+    goals: tuple[GoalView, ...]
+    feedback: tuple[FeedbackView, ...]
+    learning: tuple[LearningView, ...]
+    tags: tuple[TagView, ...]
+    timeline: tuple[TimelineYear, ...]
+    totals: tuple[ImpactTotal, ...]
+    coverage: Coverage
+    plan_progress: int | None
+    left_out: tuple[tuple[str, int], ...]  # (reason, count), in a fixed order
+    assets: tuple[str, ...]  # files under the content folder that the output needs
+
+    @property
+    def featured(self) -> tuple[AchievementView, ...]:
+        chosen = tuple(a for a in self.achievements if a.featured)
+        return chosen or self.strongest
+
+    @property
+    def strongest(self) -> tuple[AchievementView, ...]:
+        """The three achievements that argue the case best: featured, quantified, broad."""
+        ranked = sorted(self.achievements, key=lambda a: (
+            not a.featured, -len(a.impacts), -len(a.competencies), -a.date.first_day.toordinal()))
+        return tuple(ranked[:3])
+
+    @property
+    def gaps(self) -> tuple[CompetencyView, ...]:
+        return tuple(c for c in self.competencies if c.strength == "gap")
+
+    def left_out_sentence(self) -> str:
+        if not self.left_out:
+            return "left out: nothing"
+        return "left out: " + ", ".join(
+            f"{count} {reason}{'s' if reason == 'draft' and count > 1 else ''}"
+            for reason, count in self.left_out)

@@ -1,0 +1,82 @@
+"""The words every stage shares: audiences, the collections of a record, and how ids are made.
+
+One definition here replaces the copies that loading, validation, the case, rendering,
+`new` and the command line would otherwise keep, so a new collection or audience is added
+in one place. Nothing here imports another module of careerfolio.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+AUDIENCES = ("public", "internal", "private")
+
+# Which visibilities each audience may see: an entry outside this set never enters a case.
+AUDIENCE_SEES = {
+    "public": frozenset({"public"}),
+    "internal": frozenset({"public", "internal"}),
+    "private": frozenset({"public", "internal", "private"}),
+}
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One kind of entry in a record."""
+
+    name: str  # the folder or list file: "achievements"
+    noun: str  # one entry in messages: "another feedback entry"
+    title: str  # the section's heading on the site
+    markdown: bool  # entries may be Markdown files with a story (else YAML only)
+    own_page: bool  # each entry has a page of its own (else an anchor on the section page)
+    title_key: str  # the field that names an entry, for ids made from titles
+
+
+COLLECTIONS = {collection.name: collection for collection in (
+    Collection("achievements", "achievement", "Achievements", True, True, "title"),
+    Collection("projects", "project", "Projects", True, True, "title"),
+    Collection("certifications", "certification", "Certifications", False, False, "name"),
+    Collection("goals", "goal", "Goals", False, False, "title"),
+    Collection("feedback", "feedback entry", "Feedback", False, False, "author"),
+    Collection("learning", "learning entry", "Learning", False, False, "title"),
+)}
+
+# Fields by which an entry names entries of another collection, and what they name.
+REFERENCE_FIELDS = {"competencies": "competencies", "projects": "projects", "goals": "goals"}
+
+# The headings of the site's sections, collections first.
+SECTION_TITLES = {
+    **{name: collection.title for name, collection in COLLECTIONS.items()},
+    "competencies": "Competencies", "timeline": "Timeline", "tags": "Tags",
+}
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SETTINGS_FILE = "careerfolio.yaml"
+
+@dataclass(frozen=True)
+class Reference:
+    """A link from one entry to another: enough to name it and build its address."""
+
+    collection: str
+    id: str
+    title: str
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def slugify(text: str) -> str:
+    """A readable ASCII id for file names and URLs."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
+
+
+def is_valid_id(identifier: str) -> bool:
+    """Whether an `id:` can stand in a web address as it is."""
+    return bool(ID_PATTERN.match(identifier))
+
+
+def derived_id(stem: str, title: str | None) -> str:
+    """The id of an entry with no `id:`: its file name, else a slug of its title."""
+    return slugify(stem or title or "entry")
