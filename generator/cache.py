@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -109,33 +110,59 @@ class Cache:
         self.changed.clear()
 
 
-def hash_folders(folders: list[Path], files: list[Path]) -> dict[str, str]:
+def hash_folders(folders: list[Path], files: list[Path], known: dict | None = None) -> dict[str, str]:
     """The content hash of every file in `folders` (recursively, no hidden files) and of `files`.
 
-    This is what a build reads; when none of it changed, neither did the output.
+    This is what a build reads; when none of it changed, neither did the output. `known`
+    maps a path to ((size, modification time), hash) from earlier calls, as git's index
+    does: a file whose size and time (to the nanosecond) are unchanged is not read again.
     """
+    known = known if known is not None else {}
     found: dict[str, str] = {}
+
+    def hash_of(path: str) -> str:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return "missing"
+        stamp = (status.st_size, status.st_mtime_ns)
+        seen = known.get(path)
+        if seen is not None and seen[0] == stamp:
+            return seen[1]
+        content = _hash_file(Path(path))
+        known[path] = (stamp, content)
+        return content
+
     for path in files:
-        found[str(path)] = _hash_file(path)
+        found[str(path)] = hash_of(str(path))
     for folder in folders:
         for top, folder_names, file_names in os.walk(folder):
             folder_names[:] = sorted(name for name in folder_names if not name.startswith("."))
             for name in sorted(file_names):
                 if not name.startswith("."):
                     path = os.path.join(top, name)
-                    found[path] = _hash_file(Path(path))
+                    found[path] = hash_of(path)
     return found
 
 
 def _hash_file(path: Path) -> str:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        return digest(path.read_bytes())
     except OSError:
         return "missing"
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles the record's pydantic models as their JSON, which is the same in every process."""
+
+    def reducer_override(self, value: Any) -> Any:
+        if hasattr(type(value), "model_fields") and hasattr(value, "model_dump_json"):
+            return (str, (value.model_dump_json(),))
+        return NotImplemented
+
+
 def fingerprint(value: Any, memo: dict) -> bytes:
-    """A digest of a view and everything it holds, each object hashed once per build.
+    """A digest of a view and everything it holds, the same in every process for equal values.
 
     Two values with the same fingerprint render the same, so a page whose inputs have the
     fingerprint of the last build need not be rendered again. `memo` maps id() to digest
@@ -145,44 +172,8 @@ def fingerprint(value: Any, memo: dict) -> bytes:
     known = memo.get(key)
     if known is not None:
         return known[0]
-    result = _fingerprint(value, memo)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=5).dump(value)
+    result = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
     memo[key] = (result, value)  # keep the value alive, so its id() is not reused
     return result
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fingerprint(value: Any, memo: dict) -> bytes:
-    hasher = hashlib.blake2b(digest_size=16)
-    kind = type(value)
-    hasher.update(kind.__qualname__.encode())
-    if value is None or kind in (bool, int, float):
-        hasher.update(repr(value).encode())
-    elif kind is str:
-        hasher.update(value.encode("utf-8", "surrogatepass"))
-    elif kind in (tuple, list):
-        for item in value:
-            hasher.update(fingerprint(item, memo) if _is_container(item) else _fingerprint(item, memo))
-    elif kind is dict:
-        for name in sorted(value, key=repr):
-            hasher.update(_fingerprint(name, memo))
-            hasher.update(fingerprint(value[name], memo))
-    elif hasattr(value, "model_dump_json"):  # a pydantic model of the record
-        hasher.update(value.model_dump_json().encode())
-    elif hasattr(value, "__dataclass_fields__"):
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _FIELDS[kind] = tuple(value.__dataclass_fields__)
-        for name in names:
-            item = getattr(value, name)
-            hasher.update(fingerprint(item, memo) if _is_container(item) else _fingerprint(item, memo))
-    elif hasattr(value, "isoformat"):
-        hasher.update(value.isoformat().encode())
-    else:
-        raise TypeError(f"cannot fingerprint a {kind.__name__}")
-    return hasher.digest()
-
-
-def _is_container(value: Any) -> bool:
-    return not isinstance(value, (str, int, float, type(None)))

@@ -63,6 +63,21 @@ def make_parser() -> argparse.ArgumentParser:
     which.add_argument("--variant", metavar="NAME", help="build one variant from careerfolio.yaml")
     which.add_argument("--all-variants", action="store_true", help="build every variant")
 
+    serve = commands.add_parser(
+        "serve", parents=[common], help="build, serve on 127.0.0.1 and rebuild on every save",
+        description="Build the site, serve it on http://127.0.0.1:8000/, rebuild what changed on every "
+        "save and reload the open pages. A save that breaks the record shows its problems over the "
+        "page and keeps the last good build.")
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to serve on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--audience", choices=AUDIENCES, help="who the site is for (default: public)")
+    serve.add_argument("--variant", metavar="NAME", help="serve one variant from careerfolio.yaml")
+    serve.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    serve.add_argument("--pdf", action="store_true",
+                       help="also build the dossier and its PDF on every save (slower)")
+    serve.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+
     check = commands.add_parser(
         "check", parents=[common], help="validate the record and coach the case",
         description="Validate the record (errors) and coach the promotion case (advice): every "
@@ -125,7 +140,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return error.exit_status
     except KeyboardInterrupt:
         print("careerfolio: interrupted", file=stderr)
-        return ExitStatus.RECORD_ERROR
+        return ExitStatus.INTERRUPTED
     except Exception as error:  # noqa: BLE001 - our own bug: say so plainly, trace on request
         if getattr(arguments, "debug", False):
             traceback.print_exc(file=stderr)
@@ -144,6 +159,7 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
         variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf)
     cache = Cache() if arguments.no_cache else Cache.for_record(arguments.root)
     result = build(request, cache)
+    cache.save()
     for line in describe_build(result):
         print(line, file=stdout)
     return ExitStatus.OK
@@ -168,6 +184,16 @@ def describe_build(result) -> list[str]:
             lines.append(f"  {output.left_out}")
     lines.extend(f"  {warning}" for warning in result.warnings)
     return lines
+
+
+def run_serve(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.pipeline import BuildRequest
+    from generator.serve import ServeOptions, serve
+
+    request = BuildRequest(root=arguments.root, audience=arguments.audience, drafts=arguments.drafts,
+                           out=arguments.out, variant=arguments.variant, pdf=arguments.pdf)
+    serve(ServeOptions(request, arguments.host, arguments.port), stdout, stderr)
+    return ExitStatus.OK
 
 
 def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -248,5 +274,5 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
+COMMANDS = {"build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
             "themes": run_themes}

@@ -139,13 +139,17 @@ class Planned:
 
 
 def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
-    """Build every requested output; reuse from `cache` whatever did not change."""
+    """Build every requested output; reuse from `cache` whatever did not change.
+
+    The cache is updated in memory; saving it is the caller's choice (`serve` keeps it warm).
+    """
     root = request.root.resolve()
     cache = cache if cache is not None else Cache()
     today = request.today or build_date()
     request_key = digest(tool_digest(), repr(replace(request, root=root, today=today)))
     previous = cache.part("build")
-    if previous.get("request") == request_key and _still_current(previous, root, cache):
+    stats = cache.part("stats")
+    if previous.get("request") == request_key and _still_current(previous, root, cache, stats):
         return replace(previous["result"], unchanged=True, timings=(), outputs=tuple(
             replace(output, written=0, removed=0, pdf=output.pdf if not output.pdf_made else
                     f"{output.pdf.split(' ')[0]} unchanged since the last build")
@@ -155,9 +159,10 @@ def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
     with timings.stage("read"):
         root, settings_source, settings, settings_problems = _locate(root)
         record_inputs = _input_places(root, settings)
-        input_hashes = hash_folders(*record_inputs)
+        input_hashes = hash_folders(*record_inputs, stats)
+        cache.replace("stats", {path: stats[path] for path in input_hashes if path in stats})
         stamp = read_stamp(root) if request.dossier else None
-    record = validate(root, settings, settings_source, settings_problems, cache, timings)
+    record = validate(root, settings, settings_source, settings_problems, input_hashes, cache, timings)
     targets = plan_targets(record, request, today)
     for target in targets:
         check_output_location(target.folder, record.root, record.content_dir)
@@ -170,7 +175,6 @@ def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": record_inputs,
                             "stamp": stamp, "result": result})
-    cache.save()
     return result
 
 
@@ -189,9 +193,9 @@ def _input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path
         [root / SETTINGS_FILE]
 
 
-def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
+def _still_current(previous: dict, root: Path, cache: Cache, stats: dict) -> bool:
     """Whether the inputs, the record's commit and every output are as the last build left them."""
-    if hash_folders(*previous["places"]) != previous["inputs"]:
+    if hash_folders(*previous["places"], stats) != previous["inputs"]:
         return False
     if previous["stamp"] is not None and read_stamp(root) != previous["stamp"]:
         return False
@@ -204,8 +208,12 @@ def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
 
 
 def validate(root: Path, settings: Settings, settings_source: Any, settings_problems: list[Problem],
-             cache: Cache, timings: Timings) -> Record:
-    """Read and validate every file of the record, reusing the files whose bytes are unchanged."""
+             hashes: dict[str, str], cache: Cache, timings: Timings) -> Record:
+    """Read and validate every file of the record, reusing the files whose bytes are unchanged.
+
+    `hashes` are the content hashes taken before the build; a file is read only when no
+    result is known for its hash, and its result is kept under the hash of the bytes read.
+    """
     from generator.load import discover_files, load_file, read_bytes
     from generator.validate import check_file, validate_record
 
@@ -214,12 +222,13 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     checked: list[CheckedFile] = []
     with timings.stage("read"):
         files = discover_files(root / settings.content_dir)
-        contents = [(file, read_bytes(file.path)) for file in files]
     with timings.stage("validate"):
-        for file, data in contents:
-            key = (str(file.path), file.role, file.collection, digest(data) if data is not None else None)
+        for file in files:
+            key = (str(file.path), file.role, file.collection, hashes.get(str(file.path)))
             found = known.get(key)
             if found is None:
+                data = read_bytes(file.path)
+                key = key[:3] + (digest(data) if data is not None else None,)
                 found = check_file(load_file(file, data))
             used[key] = found
             checked.append(found)

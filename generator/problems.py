@@ -17,6 +17,7 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     RECORD_ERROR = 1
     USAGE_ERROR = 2
+    INTERRUPTED = 130  # as a shell reports Ctrl-C
 
 
 @dataclass(frozen=True, order=True)

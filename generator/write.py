@@ -139,8 +139,26 @@ def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
         entry, changed = _place(folder, relative, source.read_bytes(), manifest.get(relative), made)
         result[relative] = entry
         written += changed
-    removed = _remove_all_but(folder, set(result) | {MARKER})
+    keep = set(result) | {MARKER}
+    if manifest:  # what the last build wrote and this one did not
+        removed = _remove_listed(folder, [relative for relative in manifest if relative not in keep])
+    else:
+        removed = _remove_all_but(folder, keep)
     return WriteReport(folder, len(result), written, removed), result
+
+
+def _remove_listed(folder: Path, stale: list[str]) -> int:
+    """Remove the files named, then the folders they leave empty."""
+    emptied: set[Path] = set()
+    for relative in stale:
+        (folder / relative).unlink(missing_ok=True)
+        emptied.update(parent for parent in (folder / relative).parents if folder in parent.parents)
+    for parent in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
+        try:
+            parent.rmdir()
+        except OSError:
+            pass  # not empty
+    return len(stale)
 
 
 def _place(folder: Path, relative: str, data: bytes, previous: Written | None,

@@ -1,0 +1,385 @@
+"""`careerfolio serve`: build, serve the site on 127.0.0.1, rebuild on every save, reload the page.
+
+The loop runs in one process. A watcher thread notices saves, waits for the editor's burst
+of events to settle, and runs the pipeline again on a cache kept warm in memory, so only
+what depends on the change is read, rendered and written. The server answers from the
+output folder and nothing else; each file is replaced atomically by the writer, so every
+response is one complete file of one build. A save that breaks the record leaves the last
+good build in place and shows the problems over the open page until the next good save.
+
+The reload script is added to HTML responses as they are served; built files never hold it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import ipaddress
+import json
+import mimetypes
+import os
+import posixpath
+import socket
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import unquote, urlsplit
+
+from generator.cache import Cache
+from generator.pipeline import BuildRequest, BuildResult, build
+from generator.problems import RecordProblems, UsageError, UserError, display_path
+
+EVENTS_PATH = "/__careerfolio/events"
+QUIET_SECONDS = 0.02  # an editor's save is a burst of events; wait until it is over
+LONGEST_WAIT_SECONDS = 0.25  # but never longer than this after the first event
+KEEPALIVE_SECONDS = 15
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
+                 ".xml": "application/xml; charset=utf-8", ".json": "application/json",
+                 ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
+                 ".woff2": "font/woff2", ".woff": "font/woff", ".otf": "font/otf", ".ttf": "font/ttf",
+                 ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+                 ".gif": "image/gif", ".ico": "image/x-icon"}
+
+LIVE_SCRIPT = """<script>(() => {
+  const built = %(generation)d, key = "careerfolio-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(key);
+  if (saved) { sessionStorage.removeItem(key); const [x, y] = saved.split(",").map(Number);
+    addEventListener("load", () => scrollTo(x, y)); }
+  let overlay = null;
+  function show(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+        "background:#2b0b0b;color:#fff;font:14px/1.5 ui-monospace,monospace;padding:1rem 1.25rem;" +
+        "border-top:4px solid #e5484d;white-space:pre-wrap";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "careerfolio: the record has problems; this page is the last good build.\\n\\n" +
+      problems.join("\\n");
+  }
+  const events = new EventSource("%(events)s");
+  events.onmessage = (message) => {
+    const state = JSON.parse(message.data);
+    if (state.problems.length) { show(state.problems); return; }
+    if (overlay) { overlay.remove(); overlay = null; }
+    if (state.generation !== built) {
+      sessionStorage.setItem(key, scrollX + "," + scrollY);
+      location.reload();
+    }
+  };
+})();</script>
+"""
+
+
+@dataclass
+class LiveState:
+    """The latest build as the open pages should know it: its number, or the problems that stopped it."""
+
+    generation: int = 0
+    problems: list = field(default_factory=list)
+    condition: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def publish(self, generation: int | None = None, problems: list | None = None) -> None:
+        with self.condition:
+            if generation is not None:
+                self.generation = generation
+            self.problems = list(problems or [])
+            self.condition.notify_all()
+
+    def as_json(self) -> str:
+        return json.dumps({"generation": self.generation, "problems": self.problems})
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def free_port_after(host: str, port: int) -> int | None:
+    """The first port after `port` that can be bound, to suggest when `port` is busy."""
+    for candidate in range(port + 1, min(port + 50, 65536)):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+def resolve_request_path(site: Path, url_path: str) -> Path | None:
+    """The file or folder under `site` that a URL names, or None: nothing outside `site` is served.
+
+    The path is decoded once, then normalised; `..`, absolute paths and symbolic links that
+    lead out of the folder all come to None.
+    """
+    decoded = unquote(url_path)
+    if "\0" in decoded or "\\" in decoded:
+        return None
+    normal = posixpath.normpath("/" + decoded.lstrip("/"))
+    parts = [part for part in normal.split("/") if part]
+    if any(part == ".." for part in parts):
+        return None
+    candidate = site.joinpath(*parts) if parts else site
+    try:
+        real = Path(os.path.realpath(candidate))
+        real_site = Path(os.path.realpath(site))
+    except OSError:
+        return None
+    if real != real_site and real_site not in real.parents:
+        return None
+    return real if real.is_file() or real.is_dir() else None
+
+
+def make_handler(site: Path, state: LiveState, quiet: bool = True) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "careerfolio"
+        sys_version = ""
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *arguments) -> None:
+            if not quiet:
+                super().log_message(format, *arguments)
+
+        def do_HEAD(self) -> None:
+            self.answer(send_body=False)
+
+        def do_GET(self) -> None:
+            if urlsplit(self.path).path == EVENTS_PATH:
+                self.stream_events()
+            else:
+                self.answer(send_body=True)
+
+        def answer(self, send_body: bool) -> None:
+            url_path = urlsplit(self.path).path
+            path = resolve_request_path(site, url_path)
+            if path is not None and path.is_dir():
+                if not url_path.endswith("/"):  # so that the page's relative links resolve
+                    self.send_response(301)
+                    self.send_header("Location", url_path + "/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                path = path / "index.html" if (path / "index.html").is_file() else None
+            status = 200
+            if path is None:
+                status = 404
+                path = site / "404.html" if (site / "404.html").is_file() else None
+            try:
+                body = path.read_bytes() if path is not None else b"not found\n"
+            except OSError:
+                status, path, body = 404, None, b"not found\n"
+            kind = CONTENT_TYPES.get(path.suffix.lower() if path else ".txt") or \
+                mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+            if kind.startswith("text/html"):
+                body = inject_live_script(body, state.generation)
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(body)
+
+        def stream_events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            seen = None
+            try:
+                while not state.stopping:
+                    with state.condition:
+                        current = state.as_json()
+                        if current == seen:
+                            state.condition.wait(KEEPALIVE_SECONDS)
+                            current = state.as_json()
+                    if state.stopping:
+                        return
+                    if current != seen:
+                        self.wfile.write(f"data: {current}\n\n".encode())
+                        seen = current
+                    else:
+                        self.wfile.write(b": still here\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                return
+
+    return Handler
+
+
+def inject_live_script(body: bytes, generation: int) -> bytes:
+    script = (LIVE_SCRIPT % {"generation": generation, "events": EVENTS_PATH}).encode()
+    index = body.rfind(b"</body>")
+    return body + script if index < 0 else body[:index] + script + body[index:]
+
+
+class Watcher:
+    """Runs a build after each burst of saves in the record, one build at a time."""
+
+    def __init__(self, root: Path, ignored: list[Path], rebuild):
+        self.root = root
+        self.ignored = [Path(os.path.realpath(path)) for path in ignored]
+        self.rebuild = rebuild
+        self.pending = threading.Event()
+        self.first_event = 0.0
+        self.last_event = 0.0
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+
+    def relevant(self, path: str) -> bool:
+        real = Path(os.path.realpath(path)) if path else None
+        if real is None:
+            return False
+        if any(real == folder or folder in real.parents for folder in self.ignored):
+            return False
+        relative = real.relative_to(self.root) if self.root in real.parents else None
+        if relative is None:
+            return False
+        # hidden folders (.git) and editors' backup and swap files are not the record
+        hidden = any(part.startswith(".") for part in relative.parts)
+        return not hidden and not relative.name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+    def notice(self, *paths: str) -> None:
+        if not any(self.relevant(path) for path in paths):
+            return
+        now = time.monotonic()
+        with self.lock:
+            if not self.pending.is_set():
+                self.first_event = now
+            self.last_event = now
+            self.pending.set()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            if not self.pending.wait(0.2):
+                continue
+            while True:
+                with self.lock:
+                    now = time.monotonic()
+                    settled = now - self.last_event >= QUIET_SECONDS
+                    overdue = now - self.first_event >= LONGEST_WAIT_SECONDS
+                    if settled or overdue:
+                        self.pending.clear()
+                        seen = self.last_event
+                        break
+                time.sleep(QUIET_SECONDS / 2)
+            self.rebuild(seen)
+
+    def start(self) -> object:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        watcher = self
+
+        class Events(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                watcher.notice(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+
+        observer = Observer()
+        observer.schedule(Events(), str(self.root), recursive=True)
+        observer.daemon = True
+        observer.start()
+        threading.Thread(target=self.run, name="careerfolio-rebuild", daemon=True).start()
+        return observer
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    request: BuildRequest
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+def output_site_folder(request: BuildRequest) -> tuple[Path, Path]:
+    """The record's folder and the site folder a build for `request` writes, even if the record is broken."""
+    from generator.validate import locate_record
+
+    root, _, settings, _ = locate_record(request.root)
+    output = request.out if request.out is not None else root / settings.output_dir
+    if request.variant:
+        output = output / request.variant
+    return root, output
+
+
+def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
+    """Build, serve and rebuild until interrupted; raise KeyboardInterrupt out on Ctrl-C."""
+    request = replace(options.request, dossier=options.request.pdf)
+    root, output = output_site_folder(request)
+    site = output / "site"
+    if not is_loopback(options.host):
+        print(f"careerfolio: serving on {options.host}: anyone on your network can read this record "
+              f"({request.audience or 'public'} audience) — use --host 127.0.0.1 to keep it to this machine",
+              file=stderr)
+    state = LiveState()
+    cache = Cache.for_record(root)
+    build_lock = threading.Lock()
+
+    def rebuild(event_time: float | None) -> None:
+        with build_lock:
+            started = time.perf_counter()
+            try:
+                result = build(request, cache)
+            except RecordProblems as error:
+                lines = [problem.describe() for problem in error.problems]
+                for line in lines:
+                    print(line, file=stderr)
+                print(f"{len(lines)} problem(s) in the record; still serving the last good build", file=stderr)
+                state.publish(problems=lines)
+                return
+            except UserError as error:
+                print(f"careerfolio: {error}", file=stderr)
+                state.publish(problems=[str(error)])
+                return
+            state.publish(generation=state.generation + 1)
+            # from the moment the save was seen, when there was one
+            took = time.monotonic() - event_time if event_time is not None else time.perf_counter() - started
+            print(describe_rebuild(result, took), file=stdout, flush=True)
+
+    rebuild(None)
+    try:
+        server = http.server.ThreadingHTTPServer((options.host, options.port), make_handler(site, state))
+    except OSError as error:
+        if error.errno in (98, 48, 10048):  # address in use, on Linux, macOS and Windows
+            suggestion = free_port_after(options.host, options.port)
+            hint = f"try --port {suggestion}" if suggestion else "choose another with --port"
+            raise UsageError(f"port {options.port} on {options.host} is busy — {hint}") from None
+        raise UsageError(f"cannot serve on {options.host}:{options.port} ({error.strerror}) — "
+                         "choose another --host or --port") from None
+    server.daemon_threads = True
+    host, port = server.server_address[:2]
+    shown_host = f"[{host}]" if ":" in str(host) else host
+    print(f"serving {display_path(site)}/ at http://{shown_host}:{port}/ — edit the record and the page "
+          "reloads; Ctrl-C stops", file=stdout, flush=True)
+    watcher = Watcher(root, [output, cache.folder] if cache.folder else [output], rebuild)
+    observer = watcher.start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        state.stopping = True
+        state.publish()
+        watcher.stopped.set()
+        observer.stop()
+        server.server_close()
+        with build_lock:
+            cache.save()
+
+
+def describe_rebuild(result: BuildResult, seconds: float) -> str:
+    written = sum(output.written for output in result.outputs)
+    removed = sum(output.removed for output in result.outputs)
+    what = "nothing changed" if result.unchanged else f"{written} file{'s' if written != 1 else ''} written" + (
+        f", {removed} removed" if removed else "")
+    return f"built in {seconds * 1000:.0f} ms: {what}"

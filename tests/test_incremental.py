@@ -1,0 +1,117 @@
+"""Incremental builds: a build from the cache is byte-identical to a clean one, and touches only what changed."""
+
+import os
+import shutil
+from pathlib import Path
+
+from conftest import run_cli, tree_bytes
+
+from generator.cache import Cache, cache_home
+
+ACHIEVEMENTS = Path("content") / "achievements"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_cached_equals_clean(record: Path, tmp_path: Path, step: str) -> None:
+    cached = run_cli("build", "--no-pdf", "-C", record, "--out", tmp_path / "cached")
+    assert cached.status == 0, (step, cached.stderr)
+    clean_folder = tmp_path / f"clean-{step}"
+    clean = run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", clean_folder)
+    assert clean.status == 0, (step, clean.stderr)
+    assert tree_bytes(tmp_path / "cached") == tree_bytes(clean_folder), f"after {step}"
+    shutil.rmtree(clean_folder)
+
+
+def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path):
+    achievements = sample_record / ACHIEVEMENTS
+    assert_cached_equals_clean(sample_record, tmp_path, "first build")
+    steps = [
+        ("an edited title", lambda: edit(achievements / "2025-03-ci-build-time.md",
+                                         "title: Cut CI build time", "title: Cut the CI build time")),
+        ("an edited story", lambda: edit(achievements / "2025-03-ci-build-time.md", "people can watch move", "people can watch move. A new line")),
+        ("a renamed file", lambda: (achievements / "2025-01-route-planner-latency.md").rename(
+            achievements / "2025-01-route-planner-speed.md")),
+        ("a deleted file", lambda: (achievements / "2025-01-route-planner-speed.md").unlink()),
+        ("a public entry made private", lambda: edit(achievements / "2025-03-ci-build-time.md",
+                                                     "visibility: public", "visibility: private")
+         if "visibility: public" in (achievements / "2025-03-ci-build-time.md").read_text(encoding="utf-8")
+         else edit(achievements / "2025-03-ci-build-time.md", "\n---\n", "\nvisibility: private\n---\n")),
+        ("a new file", lambda: shutil.copy(achievements / "2025-06-multi-region-failover.md",
+                                           achievements / "2025-07-copy.md")),
+        ("a changed competency name", lambda: edit(sample_record / "content" / "competencies.yaml",
+                                                   "name: ", "name: The ")),
+        ("a record template", lambda: (sample_record / "templates").mkdir() or
+         (sample_record / "templates" / "achievement.html").write_text(
+             '{% extends "base.html" %}{% block main %}<h1>{{ achievement.title }}</h1>{% endblock %}',
+             encoding="utf-8")),
+        ("changed settings", lambda: edit(sample_record / "careerfolio.yaml", "\n", "\ntitle: Another title\n")),
+    ]
+    for name, change in steps:
+        change()
+        assert_cached_equals_clean(sample_record, tmp_path, name)
+
+
+def test_an_edit_rewrites_only_the_pages_that_show_it(sample_record):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    site = sample_record / "output" / "site"
+    unrelated = site / "achievements" / "2025-06-multi-region-failover" / "index.html"
+    edited = site / "achievements" / "2025-03-ci-build-time" / "index.html"
+    before = {path: path.stat().st_mtime_ns for path in (unrelated, edited)}
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "people can watch move", "people can watch move. One more sentence.")
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert result.status == 0
+    assert unrelated.stat().st_mtime_ns == before[unrelated]
+    assert edited.stat().st_mtime_ns != before[edited]
+    assert "One more sentence." in edited.read_text(encoding="utf-8")
+    written = int(result.stdout.split("(")[1].split(" written")[0])
+    assert 0 < written < 10, result.stdout
+
+
+def test_a_build_with_nothing_changed_writes_nothing(sample_record):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    site = sample_record / "output" / "site"
+    times = {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()}
+    again = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert again.status == 0 and "nothing changed" in again.stdout
+    assert {path: path.stat().st_mtime_ns for path in site.rglob("*") if path.is_file()} == times
+
+
+def test_an_output_file_removed_by_hand_is_made_again(sample_record):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    page = sample_record / "output" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
+    expected = page.read_bytes()
+    page.unlink()
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert "nothing changed" not in result.stdout
+    assert page.read_bytes() == expected
+
+
+def test_a_lost_cache_still_leaves_unchanged_files_alone(sample_record):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    page = sample_record / "output" / "site" / "index.html"
+    before = page.stat().st_mtime_ns
+    shutil.rmtree(Cache.for_record(sample_record).folder)
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert page.stat().st_mtime_ns == before
+
+
+def test_the_cache_lives_outside_the_record(sample_record):
+    """A record from a pull request must not be able to plant what the build trusts."""
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    folder = Cache.for_record(sample_record).folder
+    assert folder.is_dir() and cache_home() in folder.parents
+    assert sample_record not in folder.parents
+    assert not [path for path in sample_record.rglob("*.pickle")]
+
+
+def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    for path in Cache.for_record(sample_record).folder.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    os.utime(sample_record / "careerfolio.yaml")  # the same bytes: the cache decides
+    assert_cached_equals_clean(sample_record, tmp_path, "a corrupt cache")

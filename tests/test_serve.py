@@ -1,0 +1,283 @@
+"""`careerfolio serve` for real: a subprocess on a free port, edited, broken, fixed, attacked and loaded."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, run_cli
+
+from generator.serve import inject_live_script, is_loopback, resolve_request_path
+
+ACHIEVEMENT = Path("content") / "achievements" / "2025-03-ci-build-time.md"
+PAGE = "/achievements/2025-03-ci-build-time/"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str, timeout: float = 10) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)  # the path exactly as given
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def first_event(port: int, timeout: float = 10) -> dict:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/__careerfolio/events")
+        response = connection.getresponse()
+        assert response.getheader("Content-Type") == "text/event-stream"
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("data: "):
+                return json.loads(line[len("data: "):])
+    finally:
+        connection.close()
+
+
+def wait_until(condition, timeout: float = 15, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Served:
+    """`careerfolio serve` in a subprocess, with what it printed."""
+
+    def __init__(self, record: Path, *arguments: str):
+        self.port = free_port()
+        self.lines: list[str] = []
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "-C", str(record), "--port", str(self.port), *arguments],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=PROJECT, env=environment)
+        threading.Thread(target=self._read, daemon=True).start()
+        wait_until(lambda: any("serving" in line for line in self.lines) or self.process.poll() is not None, 60)
+        assert self.process.poll() is None, "\n".join(self.lines)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def memory_kib(self) -> int:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(15)
+            finally:
+                if self.process.poll() is None:
+                    self.process.kill()
+        return self.process.returncode
+
+
+@pytest.fixture
+def served(sample_record):
+    server = Served(sample_record)
+    yield server, sample_record
+    server.stop()
+
+
+def test_only_files_inside_the_site_resolve(tmp_path):
+    site = tmp_path / "site"
+    (site / "achievements" / "a").mkdir(parents=True)
+    (site / "index.html").write_text("home")
+    (site / "achievements" / "a" / "index.html").write_text("a")
+    (tmp_path / "secret.txt").write_text("secret")
+    (site / "link").symlink_to(tmp_path / "secret.txt")
+    (site / "folder-link").symlink_to(tmp_path)
+    assert resolve_request_path(site, "/") == site.resolve()
+    assert resolve_request_path(site, "/achievements/a/index.html") == (site / "achievements/a/index.html").resolve()
+    for attack in ("/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/etc/passwd", "/link",
+                   "/folder-link/secret.txt", "//etc/passwd", "/..%2fsecret.txt", "/a%00.html",
+                   "/..\\secret.txt", "/achievements/../../secret.txt"):
+        assert resolve_request_path(site, attack) is None, attack
+
+
+def test_the_live_script_goes_before_the_end_of_the_body():
+    page = inject_live_script(b"<html><body><p>x</p></body></html>", 3)
+    assert page.index(b"<script>") < page.index(b"</body>") and b"const built = 3" in page
+
+
+def test_loopback_addresses_are_recognised():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_serve_shows_an_edit_then_a_break_then_the_fix(served):
+    server, record = served
+    status, headers, body = get(server.port, PAGE)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"Cut CI build time" in body and b"__careerfolio/events" in body
+    built = (record / "output" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html").read_bytes()
+    assert b"__careerfolio" not in built  # the reload script is only in what is served
+    generation = first_event(server.port)["generation"]
+
+    edit(record / ACHIEVEMENT, "title: Cut CI build time", "title: Served live, cut CI build time")
+    wait_until(lambda: b"Served live" in get(server.port, PAGE)[2])
+    assert first_event(server.port)["generation"] > generation
+
+    edit(record / ACHIEVEMENT, "date: 2025-03-14", "date: 2025-02-30")
+    state = wait_until(lambda: (event := first_event(server.port))["problems"] and event)
+    assert any("2025-03-ci-build-time.md:3:7: '2025-02-30' has no day 30" in line for line in state["problems"])
+    assert b"Served live" in get(server.port, PAGE)[2]  # the last good build is still served
+    assert any("has no day 30" in line for line in server.lines)
+
+    edit(record / ACHIEVEMENT, "date: 2025-02-30", "date: 2025-03-15")
+    wait_until(lambda: not first_event(server.port)["problems"])
+    assert b"15 Mar 2025" in get(server.port, PAGE)[2]
+
+
+def test_serve_answers_with_types_folders_and_404s(served):
+    server, _ = served
+    assert get(server.port, "/css/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
+    assert get(server.port, "/favicon.svg")[1]["Content-Type"] == "image/svg+xml"
+    status, headers, _ = get(server.port, "/achievements")
+    assert status == 301 and headers["Location"] == "/achievements/"
+    status, _, body = get(server.port, "/no-such-page/")
+    assert status == 404 and b"Page not found" in body
+    for attack in ("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fcareerfolio.yaml",
+                   "/%2e%2e/content/profile.yaml", "//etc/passwd", "/../content/profile.yaml"):
+        status, _, body = get(server.port, attack)
+        assert status == 404 and b"root:" not in body and b"name:" not in body, attack
+
+
+def test_ctrl_c_stops_serve_with_status_130(sample_record):
+    server = Served(sample_record)
+    assert server.stop() == 130
+
+
+def test_a_busy_port_is_named_with_a_free_one_to_try(sample_record):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", "-C", str(sample_record),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60, cwd=PROJECT,
+                                check=False)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is busy — try --port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_host_beyond_this_machine_is_warned_about(sample_record):
+    server = Served(sample_record, "--host", "0.0.0.0")
+    try:
+        assert any("anyone on your network can read this record" in line for line in server.lines)
+    finally:
+        server.stop()
+
+
+def test_serve_stays_whole_under_load_while_the_record_is_edited_broken_and_fixed(served):
+    """2,000 requests from 20 clients while saves come in: every response complete, memory flat."""
+    server, record = served
+    pages = [PAGE, "/", "/achievements/", "/competencies/", "/timeline/", "/css/site.css", "/tags/"]
+    for page in pages:  # warm up
+        assert get(server.port, page)[0] == 200
+    memory_before = server.memory_kib()
+    failures: list[str] = []
+    done = threading.Event()
+
+    def client(number: int) -> None:
+        for index in range(100):
+            page = pages[(number + index) % len(pages)]
+            try:
+                status, headers, body = get(server.port, page)
+            except OSError as error:
+                failures.append(f"{page}: {error}")
+                continue
+            if status != 200 or int(headers["Content-Length"]) != len(body):
+                failures.append(f"{page}: {status}, {len(body)} bytes of {headers.get('Content-Length')}")
+            elif page.endswith("/") and not body.rstrip().endswith(b"</html>"):
+                failures.append(f"{page}: the page is cut short")
+
+    def editor() -> None:
+        path = record / ACHIEVEMENT
+        original = path.read_text(encoding="utf-8")
+        round_ = 0
+        while not done.is_set() and round_ < 200:
+            round_ += 1
+            if round_ % 3 == 0:
+                path.write_text(original.replace("date: 2025-03-14", "date: 2025-13-14"), encoding="utf-8")
+            else:
+                path.write_text(original.replace("Cut CI", f"Cut CI (save {round_})"), encoding="utf-8")
+            time.sleep(0.05)
+        path.write_text(original, encoding="utf-8")
+
+    writer = threading.Thread(target=editor)
+    writer.start()
+    clients = [threading.Thread(target=client, args=(number,)) for number in range(20)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(120)
+    done.set()
+    writer.join(30)
+    assert failures == []
+    assert server.process.poll() is None
+    wait_until(lambda: b"Cut CI build time" in get(server.port, PAGE)[2] and not first_event(server.port)["problems"])
+    assert server.memory_kib() - memory_before < 60_000, "memory grew by more than 60 MB"
+
+
+@pytest.mark.browser
+def test_the_open_page_reloads_keeps_its_place_and_shows_problems(sample_record):
+    from test_browser import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    server = Served(sample_record)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 800, "height": 400})
+            page.goto(f"http://127.0.0.1:{server.port}{PAGE}")
+            page.wait_for_timeout(300)  # the event stream connects
+            page.evaluate("window.scrollTo(0, 500)")
+            edit(sample_record / ACHIEVEMENT, "title: Cut CI build time", "title: Reloaded, cut CI build time")
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded')", timeout=15000)
+            page.wait_for_function("window.scrollY > 400", timeout=5000)
+            edit(sample_record / ACHIEVEMENT, "date: 2025-03-14", "date: 2025-02-30")
+            overlay = page.wait_for_selector("[role=alert]", timeout=15000)
+            assert "has no day 30" in overlay.text_content()
+            edit(sample_record / ACHIEVEMENT, "date: 2025-02-30", "date: 2025-03-14")
+            page.wait_for_selector("[role=alert]", state="detached", timeout=15000)
+            browser.close()
+    finally:
+        server.stop()
+
+
+def test_serve_is_listed_in_the_help():
+    assert "serve" in run_cli("--help").stdout
