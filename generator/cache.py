@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,13 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+SHARDS = 32
+
+
+def _shard(key: tuple) -> int:
+    return zlib.crc32(str(key[0]).encode("utf-8", "surrogatepass")) % SHARDS
+
+
 @dataclass
 class Cache:
     """One record's cache: each part is read on first use and written back when it changed.
@@ -60,6 +68,7 @@ class Cache:
     folder: Path | None = None
     parts: dict = field(default_factory=dict)
     changed: set = field(default_factory=set)
+    dirty_shards: dict = field(default_factory=dict)  # name of a sharded part -> shard numbers to write
 
     @classmethod
     def for_record(cls, root: Path) -> Cache:
@@ -80,6 +89,24 @@ class Cache:
         self.parts[name] = value
         self.changed.add(name)
 
+    def sharded(self, name: str) -> dict:
+        """A large part kept in SHARDS files by the first item of each key (a path), so that a
+        change to one entry rewrites one small file, not the whole part."""
+        if name not in self.parts:
+            merged: dict = {}
+            for index in range(SHARDS):
+                merged.update(self._read(f"{name}-{index}"))
+            self.parts[name] = merged
+        return self.parts[name]
+
+    def replace_sharded(self, name: str, value: dict) -> None:
+        old = self.sharded(name)
+        changed = {key for key in value.keys() ^ old.keys()}
+        changed.update(key for key, item in value.items() if key in old and old[key] is not item)
+        self.parts[name] = value
+        if changed:
+            self.dirty_shards.setdefault(name, set()).update(_shard(key) for key in changed)
+
     def _read(self, name: str) -> dict:
         if self.folder is None:
             return {}
@@ -94,20 +121,29 @@ class Cache:
 
     def save(self) -> None:
         """Write the parts that changed, each atomically; a cache that cannot be written is skipped."""
-        if self.folder is None:
-            self.changed.clear()
-            return
-        for name in sorted(self.changed):
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                temporary = self.folder / f".{name}.{os.getpid()}.tmp"
-                with open(temporary, "wb") as stream:
-                    pickle.dump({"tool": tool_digest(), "value": self.parts[name]}, stream,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.folder / f"{name}.pickle")
-            except OSError:
-                continue  # a read-only or full disk: the next build is only slower
+        if self.folder is not None:
+            for name in sorted(self.changed):
+                self._write(name, self.parts[name])
+            for name, shards in sorted(self.dirty_shards.items()):
+                grouped: dict[int, dict] = {index: {} for index in shards}
+                for key, item in self.parts[name].items():
+                    index = _shard(key)
+                    if index in grouped:
+                        grouped[index][key] = item
+                for index, value in sorted(grouped.items()):
+                    self._write(f"{name}-{index}", value)
         self.changed.clear()
+        self.dirty_shards.clear()
+
+    def _write(self, name: str, value: dict) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{name}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as stream:
+                pickle.dump({"tool": tool_digest(), "value": value}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{name}.pickle")
+        except OSError:
+            pass  # a read-only or full disk: the next build is only slower
 
 
 def hash_folders(folders: list[Path], files: list[Path], known: dict | None = None) -> dict[str, str]:
@@ -152,28 +188,62 @@ def _hash_file(path: Path) -> str:
         return "missing"
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles the record's pydantic models as their JSON, which is the same in every process."""
-
-    def reducer_override(self, value: Any) -> Any:
-        if hasattr(type(value), "model_fields") and hasattr(value, "model_dump_json"):
-            return (str, (value.model_dump_json(),))
-        return NotImplemented
+def _model_as_json(model: Any) -> tuple:
+    return (str, (model.model_dump_json(),))
 
 
-def fingerprint(value: Any, memo: dict) -> bytes:
-    """A digest of a view and everything it holds, the same in every process for equal values.
+class Fingerprints:
+    """Digests of the values pages are rendered from, the same in every process for equal values.
 
     Two values with the same fingerprint render the same, so a page whose inputs have the
-    fingerprint of the last build need not be rendered again. `memo` maps id() to digest
-    and must live no longer than the values it has seen.
+    fingerprint of the last build need not be rendered again. A value is pickled (with the
+    record's pydantic `models` reduced to their JSON, which unlike their pickled state does
+    not depend on the process); a value that holds `shared` values, such as a competency's
+    achievements, is hashed from their fingerprints instead, so each shared value is pickled
+    once per build however many pages show it. One instance serves one build: it keeps every
+    value it has seen alive, so that no id() is reused.
     """
-    key = id(value)
-    known = memo.get(key)
-    if known is not None:
-        return known[0]
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=5).dump(value)
-    result = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
-    memo[key] = (result, value)  # keep the value alive, so its id() is not reused
-    return result
+
+    def __init__(self, shared: frozenset = frozenset(), models: tuple = ()):
+        self.shared = shared
+        self.shared_names = tuple(kind.__name__ for kind in shared)
+        self.dispatch = {model: _model_as_json for model in models}
+        self.memo: dict[int, tuple[bytes, Any]] = {}
+        self.holders: dict[type, tuple[str, ...]] = {}
+
+    def of(self, value: Any) -> bytes:
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known[0]
+        kind = type(value)
+        if kind is tuple and value and type(value[0]) in self.shared:
+            result = _blake(b"t" + b"".join(self.of(item) for item in value))
+        elif (holders := self._holders(kind)):
+            rest = tuple(getattr(value, name) for name in kind.__dataclass_fields__ if name not in holders)
+            result = _blake(self._pickle((kind.__qualname__, rest)) +
+                            b"".join(self.of(getattr(value, name)) for name in holders))
+        else:
+            result = _blake(self._pickle(value))
+        self.memo[id(value)] = (result, value)
+        return result
+
+    def _holders(self, kind: type) -> tuple[str, ...]:
+        """The fields of a dataclass that may hold shared values, judged from their annotations."""
+        found = self.holders.get(kind)
+        if found is None:
+            fields = getattr(kind, "__dataclass_fields__", {})
+            found = self.holders[kind] = tuple(
+                name for name, field_ in fields.items()
+                if any(shared in str(field_.type) for shared in self.shared_names))
+        return found
+
+    def _pickle(self, value: Any) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = self.dispatch
+        pickler.dump(value)
+        return buffer.getvalue()
+
+
+def _blake(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()

@@ -32,6 +32,7 @@ from generator.views import (
     TagView,
     TimelineEvent,
     TimelineYear,
+    YearView,
 )
 from generator.vocabulary import AUDIENCE_SEES, Reference, slugify
 
@@ -120,6 +121,7 @@ def build_case(record: Record, options: CaseOptions) -> Case:
     learning = build_learning(record, gate, names)
     competencies = build_competencies(record, achievements, feedback, learning, certifications, goals)
 
+    timeline = build_timeline(achievements, projects, certifications, learning)
     profile = record.profile
     title = options.title or record.settings.title or (
         f"{profile.name} — {profile.target.title}" if profile.target else profile.name)
@@ -130,7 +132,8 @@ def build_case(record: Record, options: CaseOptions) -> Case:
         achievements=achievements, projects=projects, certifications=certifications,
         competencies=competencies, goals=goals, feedback=feedback, learning=learning,
         tags=build_tags(achievements, projects),
-        timeline=build_timeline(achievements, projects, certifications, learning),
+        timeline=timeline,
+        years=build_years(achievements, timeline),
         totals=sum_impacts(achievements), coverage=measure_coverage(competencies),
         plan_progress=plan_progress(goals), left_out=gate.left_out_counts(),
         assets=collect_assets(record, achievements, projects, feedback))
@@ -357,6 +360,17 @@ def build_timeline(achievements, projects, certifications, learning) -> tuple[Ti
     for event in events:
         years[event.date.year].append(event)
     return tuple(TimelineYear(year, tuple(years[year])) for year in sorted(years, reverse=True))
+
+
+def build_years(achievements: tuple[AchievementView, ...],
+                timeline: tuple[TimelineYear, ...]) -> tuple[YearView, ...]:
+    """The career year by year, newest first: what a long list is split into."""
+    by_year: dict[int, list[AchievementView]] = defaultdict(list)
+    for achievement in achievements:
+        by_year[achievement.date.year].append(achievement)
+    events = {year.year: year.events for year in timeline}
+    return tuple(YearView(year, tuple(by_year.get(year, ())), events.get(year, ()))
+                 for year in sorted(set(by_year) | set(events), reverse=True))
 
 
 MARKDOWN_ASSET = re.compile(r"\]\(\s*<?((?:\./)?assets/[^)\s>]+)")

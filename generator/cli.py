@@ -150,8 +150,13 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
 
 
 def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import gc
+
     from generator.cache import Cache
     from generator.pipeline import BuildRequest, build
+
+    # one build and out: the cyclic collector would only walk the cache's heap in vain
+    gc.disable()
 
     request = BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,

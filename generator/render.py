@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +19,9 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup
 
-from generator.cache import digest, fingerprint
+from generator.cache import Fingerprints, digest
 from generator.markdown import MarkdownRenderer
-from generator.model import PartialDate, Period
+from generator.model import Model, PartialDate, Period
 from generator.numbers import (
     format_amount,
     format_change,
@@ -33,7 +33,20 @@ from generator.numbers import (
     is_currency,
 )
 from generator.themes import ThemeChain
-from generator.views import Case
+from generator.views import (
+    AchievementView,
+    Case,
+    CertificationView,
+    CompetencyView,
+    FeedbackView,
+    GoalView,
+    LearningView,
+    Listing,
+    ProjectView,
+    TagView,
+    TimelineEvent,
+    YearView,
+)
 from generator.vocabulary import COLLECTIONS, SECTION_TITLES, slugify
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -115,10 +128,35 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
     return environment
 
 
+# A list page shows at most this many rows before it links earlier years to pages of their own.
+LIST_LIMIT = 200
+
+
+def listing(years: tuple[YearView, ...], size: Callable[[YearView], int]) -> Listing:
+    """The newest whole years that fit in LIST_LIMIT rows (at least one), and the years after them."""
+    if sum(size(year) for year in years) <= LIST_LIMIT:
+        return Listing(years, ())
+    shown, rows = [], 0
+    for year in years:
+        if shown and rows + size(year) > LIST_LIMIT:
+            break
+        shown.append(year)
+        rows += size(year)
+    return Listing(tuple(shown), years[len(shown):])
+
+
 def plan_site_pages(case: Case) -> Iterator[Page]:
     """Every page of the site and the template that draws it."""
     yield Page("index.html", "home.html", case.title, "home", {})
-    yield Page("achievements/index.html", "achievements.html", "Achievements", "achievements", {})
+    achievements = listing(tuple(y for y in case.years if y.achievements), lambda year: len(year.achievements))
+    timeline = listing(tuple(y for y in case.years if y.events), lambda year: len(year.events))
+    yield Page("achievements/index.html", "achievements.html", "Achievements", "achievements",
+               {"listing": achievements})
+    years_with_pages = {year.year for year in achievements.earlier + timeline.earlier}
+    for year in case.years:
+        if year.year in years_with_pages:
+            yield Page(page_path("years", str(year.year)), "year.html", str(year.year), "timeline",
+                       {"year": year})
     for achievement in case.achievements:
         yield Page(page_path("achievements", achievement.id), "achievement.html", achievement.title,
                    "achievements", {"achievement": achievement})
@@ -130,7 +168,9 @@ def plan_site_pages(case: Case) -> Iterator[Page]:
     for competency in case.competencies:
         yield Page(page_path("competencies", competency.id), "competency.html", competency.name,
                    "competencies", {"competency": competency})
-    for section in ("timeline", "certifications", "goals", "feedback", "learning"):
+    yield Page("timeline/index.html", "timeline.html", SECTION_TITLES["timeline"], "timeline",
+               {"listing": timeline})
+    for section in ("certifications", "goals", "feedback", "learning"):
         yield Page(f"{section}/index.html", f"{section}.html", SECTION_TITLES[section] if section != "goals"
                    else "Goals and plan", section, {})
     yield Page("tags/index.html", "tags.html", "Tags", "tags", {})
@@ -249,6 +289,21 @@ def site_urls_of(pages: list[Page]) -> list[str]:
     return [pretty_url(p.path) for p in pages if p.path.endswith(".html") and p.path != "404.html"]
 
 
+# Views that many pages show: a page's key is built from their fingerprints, each made once.
+SHARED_VIEWS = frozenset({AchievementView, ProjectView, CertificationView, GoalView, FeedbackView, LearningView,
+                          CompetencyView, TagView, TimelineEvent, YearView})
+
+
+def model_classes() -> tuple[type, ...]:
+    """Every pydantic model of the record, to fingerprint by its JSON."""
+    found, pending = [], [Model]
+    while pending:
+        kind = pending.pop()
+        found.append(kind)
+        pending.extend(kind.__subclasses__())
+    return tuple(found)
+
+
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
@@ -259,7 +314,7 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
     """
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
-    memo: dict = {}
+    fingerprints = Fingerprints(SHARED_VIEWS, model_classes())
     keys = {}
     for page in pages:
         reads = templates.reads(page.template)
@@ -271,10 +326,10 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
                 if reads.case_fields is None:
                     parts.append("whole case " + case_key)
                 else:
-                    parts.extend(field_name.encode() + fingerprint(getattr(case, field_name), memo)
+                    parts.extend(field_name.encode() + fingerprints.of(getattr(case, field_name))
                                  for field_name in sorted(reads.case_fields))
             elif name in context:
-                parts.append(name.encode() + fingerprint(context[name], memo))
+                parts.append(name.encode() + fingerprints.of(context[name]))
         keys[page.path] = digest(*parts)
     return keys
 

@@ -159,6 +159,27 @@ class TimelineYear:
 
 
 @dataclass(frozen=True)
+class YearView:
+    """One year of the career: its achievements and everything dated in it, newest first."""
+
+    year: int
+    achievements: tuple[AchievementView, ...]
+    events: tuple[TimelineEvent, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list page shows: whole years, newest first, and the earlier years it links to.
+
+    A long record's list would make a page of megabytes; past a limit, a list shows the
+    newest years and links each earlier year to a page of its own.
+    """
+
+    shown: tuple[YearView, ...]
+    earlier: tuple[YearView, ...]
+
+
+@dataclass(frozen=True)
 class TagView:
     name: str
     slug: str
@@ -189,6 +210,7 @@ class Case:
     learning: tuple[LearningView, ...]
     tags: tuple[TagView, ...]
     timeline: tuple[TimelineYear, ...]
+    years: tuple[YearView, ...]  # newest first; every year with an achievement or an event
     totals: tuple[ImpactTotal, ...]
     coverage: Coverage
     plan_progress: int | None

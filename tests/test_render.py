@@ -105,3 +105,42 @@ def test_the_site_ships_only_the_static_files_its_pages_use(tmp_path):
                               "fonts/Inter-Bold.otf": tmp_path / "fonts/Inter-Regular.otf",
                               "fonts/OFL.txt": tmp_path / "fonts/OFL.txt"})
     assert sorted(kept) == ["css/site.css", "fonts/Inter-Regular.otf", "fonts/OFL.txt"]
+
+
+def test_long_lists_link_earlier_years_to_pages_of_their_own(tmp_path):
+    """A record of hundreds of achievements must not make a list page of megabytes."""
+    import re
+    import subprocess
+    import sys
+
+    from conftest import PROJECT, run_cli
+
+    subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "make_record.py"), "400", str(tmp_path)],
+                   check=True, capture_output=True)
+    record = tmp_path / "record"
+    assert run_cli("build", "--no-pdf", "-C", record).status == 0
+    site = record / "output" / "site"
+
+    def rows(page: Path) -> set[str]:
+        return set(re.findall(r'<h3><a href="(?:\.\./)+achievements/([^/]+)/index.html"',
+                              page.read_text(encoding="utf-8")))
+
+    listed = rows(site / "achievements" / "index.html")
+    assert 0 < len(listed) <= 200
+    year_pages = sorted((site / "years").glob("*/index.html"))
+    assert year_pages
+    links = (site / "achievements" / "index.html").read_text(encoding="utf-8") + \
+        (site / "timeline" / "index.html").read_text(encoding="utf-8")
+    for page in year_pages:
+        assert f'href="../years/{page.parent.name}/index.html"' in links
+    on_year_pages = set().union(*(rows(page) for page in year_pages))
+    public = {path.stem for path in (record / "content" / "achievements").glob("*.md")
+              if not re.search(r"^visibility: (internal|private)", path.read_text(encoding="utf-8"), re.MULTILINE)}
+    assert listed | on_year_pages == public  # every achievement is on the list or on its year's page
+
+
+def test_a_short_record_keeps_one_list_page(sample_record):
+    from conftest import run_cli
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert not (sample_record / "output" / "site" / "years").exists()
