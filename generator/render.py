@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,14 +342,60 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     """Render every site page but those in `skip`, and list the static and content files the site needs."""
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
-    files: dict[str, bytes] = {}
-    for page in pages:
-        if page.path not in skip:
-            files[page.path] = templates.get(page.template).render(
-                page_context(case, page, site_urls)).encode("utf-8")
+    files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
     copies = site_static_files(static_files(chain))
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
+
+
+# Below this many pages, a second process costs more than it saves.
+PARALLEL_PAGES = 300
+
+
+def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
+    """Each page's bytes, rendered on every core for a large site; the same bytes as one by one.
+
+    Forked children inherit the case and the compiled templates as they are, so nothing but
+    the finished pages crosses between processes. A child that fails hands its share back, and
+    this process renders it, so a template error is reported as it would be without children.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if (len(pages) < PARALLEL_PAGES or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return _render_share(case, templates, pages, site_urls)
+    context = multiprocessing.get_context("fork")
+    shares = [pages[index::workers] for index in range(workers)]
+    children = []
+    for share in shares[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_render_in_child, args=(sender, case, templates, share, site_urls),
+                                daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver, share))
+    files = _render_share(case, templates, shares[0], site_urls)
+    for child, receiver, share in children:
+        try:
+            rendered = receiver.recv()
+        except EOFError:
+            rendered = None
+        child.join()
+        files.update(rendered if rendered is not None else _render_share(case, templates, share, site_urls))
+    return files
+
+
+def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
+    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls)).encode("utf-8")
+            for page in pages}
+
+
+def _render_in_child(sender: Any, case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> None:
+    try:
+        rendered = _render_share(case, templates, pages, site_urls)
+    except BaseException:  # noqa: BLE001 - the parent renders this share again and reports the error
+        rendered = None
+    sender.send(rendered)
+    sender.close()
 
 
 DOSSIER_STYLESHEET = "css/dossier.css"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,18 +210,15 @@ def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
     if staging.exists():
         shutil.rmtree(staging)
-    manifest: Manifest = {}
     try:
         staging.mkdir()
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        made: set[Path] = {staging}
         contents = {relative: (source.read_bytes(), None) for relative, source in sorted(copies.items())}
         contents.update({relative: (data, keys.get(relative)) for relative, data in files.items()})
-        for relative, (data, key) in sorted(contents.items()):
-            destination = _inside(staging, relative, made)
-            destination.write_bytes(data)
-            status = destination.stat()
-            manifest[relative] = Written(status.st_size, status.st_mtime_ns, content_hash(data), key)
+        written = write_in_parallel(staging, {relative: data for relative, (data, _) in contents.items()})
+        manifest = {relative: Written(status.st_size, status.st_mtime_ns, content_hash(contents[relative][0]),
+                                      contents[relative][1])
+                    for relative, status in written.items()}
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -228,16 +226,35 @@ def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
     return WriteReport(target, len(manifest), len(manifest), 0), manifest
 
 
+# Creating folders and files is mostly waiting for the file system, which threads can share.
+WRITERS = 8
+
+
+def write_in_parallel(folder: Path, contents: dict[str, bytes]) -> dict[str, os.stat_result]:
+    """Write every file under `folder`, its folders first, a depth at a time; return their status."""
+    folders: set[Path] = set()
+    for relative in contents:
+        parent = (folder / relative).parent
+        while parent != folder and parent not in folders:
+            folders.add(parent)
+            parent = parent.parent
+    by_depth: dict[int, list[Path]] = {}
+    for path in folders:
+        by_depth.setdefault(len(path.parts), []).append(path)
+
+    def write(relative: str) -> os.stat_result:
+        destination = folder / relative
+        destination.write_bytes(contents[relative])
+        return destination.stat()
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        for depth in sorted(by_depth):
+            list(pool.map(lambda path: path.mkdir(exist_ok=True), sorted(by_depth[depth])))
+        names = sorted(contents)
+        return dict(zip(names, pool.map(write, names)))
+
+
 def write_tree(target: Path, files: dict[str, bytes], copies: dict[str, Path]) -> int:
     """Write one complete output (site or dossier) into `target`; count its files."""
     report, _ = write_output(target, files, copies)
     return report.files
-
-
-def _inside(staging: Path, relative: str, made: set[Path]) -> Path:
-    destination = staging / relative
-    parent = destination.parent
-    if parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
-    return destination

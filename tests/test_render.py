@@ -144,3 +144,28 @@ def test_a_short_record_keeps_one_list_page(sample_record):
 
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     assert not (sample_record / "output" / "site" / "years").exists()
+
+
+def test_pages_rendered_on_every_core_are_the_bytes_of_one_by_one(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from conftest import PROJECT, run_cli, tree_bytes
+
+    from generator import render
+
+    subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "make_record.py"), "400", str(tmp_path)],
+                   check=True, capture_output=True)
+    record = tmp_path / "record"
+    assert run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "parallel").status == 0
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 10**9)
+    assert run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "serial").status == 0
+    assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
+
+    (record / "templates").mkdir()
+    (record / "templates" / "achievement.html").write_text("{{ achievement.no_such_field }}", encoding="utf-8")
+    serial = run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "broken")
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 300)
+    parallel = run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "broken")
+    assert parallel.status == serial.status != 0
+    assert parallel.stderr == serial.stderr and "no_such_field" in parallel.stderr
