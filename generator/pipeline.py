@@ -13,6 +13,7 @@ first used, so a build with nothing to do never loads the schema or the template
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import os
 import time
@@ -50,6 +51,10 @@ def build_date() -> dt.date:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
     return dt.date.today()
+
+
+# From this many achievements on, the dossier is rendered in a second process beside the site.
+DOSSIER_ELSEWHERE = 300
 
 
 @dataclass(frozen=True)
@@ -293,7 +298,7 @@ def render(record: Record, target: Target, request: BuildRequest, stamp: Any, in
     from generator.case import build_case
     from generator.dossier import render_dossier, source_hash
     from generator.markdown import MarkdownRenderer
-    from generator.render import Templates, page_keys, render_site
+    from generator.render import Elsewhere, Templates, can_fork, page_keys, render_site
     from generator.themes import resolve_theme
 
     allow_html = record.settings.markdown.allow_html
@@ -316,11 +321,14 @@ def render(record: Record, target: Target, request: BuildRequest, stamp: Any, in
                          case_key=digest(inputs_key, repr(target.options)))
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
-        site = render_site(case, templates, chain, record.content_dir, skip=kept)
-        dossier = None
+        dossier_job = None
         if dossier_case is not None:
-            dossier = render_dossier(dossier_case, templates, chain, record.content_dir,
-                                     record.settings.dossier.paper, stamp)
+            dossier_job = functools.partial(render_dossier, dossier_case, templates, chain, record.content_dir,
+                                            record.settings.dossier.paper, stamp)
+            if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
+                dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
+        site = render_site(case, templates, chain, record.content_dir, skip=kept)
+        dossier = dossier_job() if dossier_job is not None else None
     cache.replace("markdown", {allow_html: markdown.used_results()})
     cache.replace("templates", templates.analyses)
     pdf, pdf_line = None, "no PDF (--no-pdf)"

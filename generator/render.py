@@ -7,6 +7,7 @@ domain, a sub-path or straight from the disk (links end in index.html for that r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -352,50 +353,70 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 PARALLEL_PAGES = 300
 
 
-def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
-    """Each page's bytes, rendered on every core for a large site; the same bytes as one by one.
+def can_fork() -> bool:
+    """Whether forking helps and is safe: several cores, and one thread (serve has more)."""
+    return ((os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
 
-    Forked children inherit the case and the compiled templates as they are, so nothing but
-    the finished pages crosses between processes. A child that fails hands its share back, and
-    this process renders it, so a template error is reported as it would be without children.
+
+class Elsewhere:
+    """A rendering job run in a forked child while this process goes on.
+
+    The child inherits the case and the compiled templates as they are, so only the result
+    crosses back, with the Markdown the child rendered, which joins this process's cache. A
+    child that fails hands the job back: `result` then runs it here, so an error is reported
+    exactly as without children.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if (len(pages) < PARALLEL_PAGES or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return _render_share(case, templates, pages, site_urls)
-    context = multiprocessing.get_context("fork")
-    shares = [pages[index::workers] for index in range(workers)]
-    children = []
-    for share in shares[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_render_in_child, args=(sender, case, templates, share, site_urls),
-                                daemon=True)
-        child.start()
+
+    def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any]):
+        self.markdown, self.job = markdown, job
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.child = context.Process(target=self._run, args=(sender,), daemon=True)
+        self.child.start()
         sender.close()
-        children.append((child, receiver, share))
-    files = _render_share(case, templates, shares[0], site_urls)
-    for child, receiver, share in children:
+
+    def _run(self, sender: Any) -> None:
+        known = set(self.markdown.rendered)
         try:
-            rendered = receiver.recv()
+            value = self.job()
+        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
+            sender.send(None)
+            return
+        sender.send((value, {key: self.markdown.rendered[key] for key in self.markdown.used
+                             if key not in known and key in self.markdown.rendered}))
+
+    def result(self) -> Any:
+        try:
+            answer = self.receiver.recv()
         except EOFError:
-            rendered = None
-        child.join()
-        files.update(rendered if rendered is not None else _render_share(case, templates, share, site_urls))
+            answer = None
+        self.child.join()
+        if answer is None:
+            return self.job()
+        value, rendered = answer
+        self.markdown.rendered.update(rendered)
+        self.markdown.used.update(rendered)
+        return value
+
+
+def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
+    """Each page's bytes, rendered on every core for a large site; the same bytes as one by one."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(pages) < PARALLEL_PAGES or not can_fork():
+        return _render_share(case, templates, pages, site_urls)
+    shares = [pages[index::workers] for index in range(workers)]
+    children = [Elsewhere(templates.markdown, functools.partial(_render_share, case, templates, share, site_urls))
+                for share in shares[1:]]
+    files = _render_share(case, templates, shares[0], site_urls)
+    for child in children:
+        files.update(child.result())
     return files
 
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
     return {page.path: templates.get(page.template).render(page_context(case, page, site_urls)).encode("utf-8")
             for page in pages}
-
-
-def _render_in_child(sender: Any, case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> None:
-    try:
-        rendered = _render_share(case, templates, pages, site_urls)
-    except BaseException:  # noqa: BLE001 - the parent renders this share again and reports the error
-        rendered = None
-    sender.send(rendered)
-    sender.close()
 
 
 DOSSIER_STYLESHEET = "css/dossier.css"

@@ -159,6 +159,7 @@ def test_pages_rendered_on_every_core_are_the_bytes_of_one_by_one(tmp_path, monk
     record = tmp_path / "record"
     assert run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "parallel").status == 0
     monkeypatch.setattr(render, "PARALLEL_PAGES", 10**9)
+    monkeypatch.setattr(pipeline, "DOSSIER_ELSEWHERE", 10**9)
     assert run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "serial").status == 0
     assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
 
