@@ -152,7 +152,7 @@ def test_pages_rendered_on_every_core_are_the_bytes_of_one_by_one(tmp_path, monk
 
     from conftest import PROJECT, run_cli, tree_bytes
 
-    from generator import render
+    from generator import pipeline, render
 
     subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "make_record.py"), "400", str(tmp_path)],
                    check=True, capture_output=True)
