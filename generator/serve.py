@@ -228,8 +228,11 @@ def inject_live_script(body: bytes, generation: int) -> bytes:
 class Watcher:
     """Runs a build after each burst of saves in the record, one build at a time."""
 
-    def __init__(self, root: Path, ignored: list[Path], rebuild):
+    def __init__(self, root: Path, watched: list[Path], ignored: list[Path], rebuild):
         self.root = root
+        # only what a build reads: watching the output too would flood the system's queue of
+        # events with every build's own writes (thousands of folders in a large record)
+        self.watched = [Path(os.path.realpath(path)) for path in watched]
         self.ignored = [Path(os.path.realpath(path)) for path in ignored]
         self.rebuild = rebuild
         self.pending = threading.Event()
@@ -290,7 +293,22 @@ class Watcher:
                 watcher.notice(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
 
         observer = Observer()
-        observer.schedule(Events(), str(self.root), recursive=True)
+        handler = Events()
+        scheduled: set[Path] = set()
+
+        def watch_new_folders() -> None:
+            for folder in self.watched:
+                if folder not in scheduled and folder.is_dir():
+                    observer.schedule(handler, str(folder), recursive=True)
+                    scheduled.add(folder)
+
+        class TopEvents(Events):
+            def on_any_event(self, event) -> None:
+                watch_new_folders()  # templates/ or themes/ made after serve started
+                super().on_any_event(event)
+
+        observer.schedule(TopEvents(), str(self.root), recursive=False)  # careerfolio.yaml and new folders
+        watch_new_folders()
         observer.daemon = True
         observer.start()
         threading.Thread(target=self.run, name="careerfolio-rebuild", daemon=True).start()
@@ -302,6 +320,14 @@ class ServeOptions:
     request: BuildRequest
     host: str = "127.0.0.1"
     port: int = 8000
+
+
+def watched_folders(root: Path) -> list[Path]:
+    """The folders a build reads from, besides the record's top folder."""
+    from generator.validate import locate_record
+
+    _, _, settings, _ = locate_record(root)
+    return [root / settings.content_dir, root / "templates", root / "themes"]
 
 
 def output_site_folder(request: BuildRequest) -> tuple[Path, Path]:
@@ -367,7 +393,7 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
     shown_host = f"[{host}]" if ":" in str(host) else host
     print(f"serving {display_path(site)}/ at http://{shown_host}:{port}/ — edit the record and the page "
           "reloads; Ctrl-C stops", file=stdout, flush=True)
-    watcher = Watcher(root, [output, cache.folder] if cache.folder else [output], rebuild)
+    watcher = Watcher(root, watched_folders(root), [output, cache.folder] if cache.folder else [output], rebuild)
     observer = watcher.start()
     try:
         server.serve_forever(poll_interval=0.2)

@@ -282,3 +282,20 @@ def test_the_open_page_reloads_keeps_its_place_and_shows_problems(sample_record)
 
 def test_serve_is_listed_in_the_help():
     assert "serve" in run_cli("--help").stdout
+
+
+def test_serve_watches_what_a_build_reads_and_not_its_output(sample_record):
+    from generator.serve import watched_folders
+
+    watched = watched_folders(sample_record.resolve())
+    assert sample_record.resolve() / "content" in watched
+    assert not any(folder == sample_record.resolve() / "output" or "output" in folder.parts for folder in watched)
+
+
+def test_a_templates_folder_made_while_serving_is_picked_up(served):
+    server, record = served
+    (record / "templates").mkdir()
+    (record / "templates" / "achievement.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Own template: {{ achievement.title }}</h1>{% endblock %}',
+        encoding="utf-8")
+    wait_until(lambda: b"Own template: Cut CI build time" in get(server.port, PAGE)[2])
