@@ -96,7 +96,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 def described(default: Any, description: str, *examples: Any, **constraints: Any) -> Any:

@@ -168,7 +168,10 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
     request_key = digest(tool_digest(), repr(replace(request, root=root, today=today)))
     previous = cache.part("build")
     stats = cache.part("stats")
-    if previous.get("request") == request_key and _still_current(previous, root, cache, stats):
+    hashed: dict[str, str] | None = None  # the inputs as they are now, where the last build's are known
+    if previous.get("request") == request_key:
+        hashed = hash_folders(*previous["places"], stats)
+    if hashed is not None and hashed == previous["inputs"] and _still_current(previous, root, cache):
         return replace(previous["result"], unchanged=True, timings=(), outputs=tuple(
             replace(output, written=0, removed=0, pdf=output.pdf if not output.pdf_made else
                     f"{output.pdf.split(' ')[0]} unchanged since the last build")
@@ -178,7 +181,8 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
     with timings.stage("read"):
         root, settings_source, settings, settings_problems = _locate(root)
         record_inputs = _input_places(root, settings)
-        input_hashes = hash_folders(*record_inputs, stats)
+        input_hashes = hashed if hashed is not None and record_inputs == previous["places"] else \
+            hash_folders(*record_inputs, stats)
         cache.replace("stats", {path: stats[path] for path in input_hashes if path in stats})
         stamp = read_stamp(root) if request.dossier else None
     record = validate(root, settings, settings_source, settings_problems, input_hashes, cache, timings)
@@ -212,10 +216,8 @@ def _input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path
         [root / SETTINGS_FILE]
 
 
-def _still_current(previous: dict, root: Path, cache: Cache, stats: dict) -> bool:
-    """Whether the inputs, the record's commit and every output are as the last build left them."""
-    if hash_folders(*previous["places"], stats) != previous["inputs"]:
-        return False
+def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
+    """Whether the record's commit and every output are as the last build left them."""
     if previous["stamp"] is not None and read_stamp(root) != previous["stamp"]:
         return False
     for output in previous["result"].outputs:
