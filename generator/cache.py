@@ -157,6 +157,11 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
     found: dict[str, str] = {}
 
     def hash_of(path: str) -> str:
+        if os.path.islink(path):  # what a link says, never what it leads to: it may lead out of the record
+            try:
+                return "link to " + os.readlink(path)
+            except OSError:
+                return "missing"
         try:
             status = os.stat(path)
         except OSError:

@@ -9,12 +9,14 @@ Each collection has its own builder; `build_case` runs them in dependency order.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.load import inside
 from generator.model import PartialDate, Period
 from generator.numbers import ImpactView, normalise_unit, sum_impacts
 from generator.validate import Entry, Record
@@ -391,5 +393,8 @@ def collect_assets(record: Record, achievements, projects, feedback) -> tuple[st
     texts.extend(f.quote for f in feedback)
     for text in texts:
         wanted.update(m.removeprefix("./") for m in MARKDOWN_ASSET.findall(text))
-    return tuple(sorted(name for name in wanted if (record.content_dir / Path(name)).is_file()
-                        and ".." not in Path(name).parts))
+    assets = Path(os.path.realpath(record.content_dir / "assets"))
+    # only files really under content/assets/: a link out of it is never copied (validation says why)
+    return tuple(sorted(name for name in wanted if Path(name).parts[:1] == ("assets",)
+                        and ".." not in Path(name).parts and (record.content_dir / name).is_file()
+                        and inside(record.content_dir / name, assets)))

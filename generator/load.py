@@ -7,6 +7,7 @@ point at the exact spot when something is wrong.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,23 @@ class RecordLoader(BaseLoader):  # type: ignore[misc, valid-type]
 
 RecordLoader.add_constructor("tag:yaml.org,2002:timestamp",
                              lambda loader, node: loader.construct_scalar(node))
+
+
+def construct_int(loader: RecordLoader, node: yaml.ScalarNode) -> int:
+    """An integer, or a located error for one too long to be a number anybody means."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value)} digits is too long", node.start_mark) from None
+
+
+RecordLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+
+# Bounds on one document, so that a hostile file cannot take the build's time or memory:
+# aliases (*name) can make a few lines stand for billions of values.
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
 
 Location = tuple  # a path into a value: ("impact", 0, "metric")
 
@@ -126,6 +144,40 @@ class RecordFile:
     path: Path
     role: str  # "profile", "competencies", "list" (a YAML list of entries) or "item" (one entry)
     collection: str = ""
+    refusal: str = ""  # why it is not read at all: a link out of the record, a folder, a loop
+
+
+# Larger files are refused before they are parsed: no career record needs one, and a hostile
+# one could take the build's time and memory.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def inside(path: Path, boundary: Path) -> bool:
+    """Whether `path`, with every link in it followed, is in the folder `boundary` (resolved)."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except (OSError, RuntimeError):
+        return False
+    return real == boundary or boundary in real.parents
+
+
+def examine(path: Path, role: str, collection: str, boundary: Path) -> RecordFile | None:
+    """The file at `path` as the record holds it, or None when nothing is there."""
+    if path.is_symlink():
+        try:
+            os.path.realpath(path, strict=True)
+        except (OSError, RuntimeError):
+            return RecordFile(path, role, collection, "this link leads nowhere, or round in a loop — "
+                              "replace it by the file itself")
+        if not inside(path, boundary):
+            return RecordFile(path, role, collection, "this file is a link to a place outside the record, "
+                              "which careerfolio never reads — copy the file into the record instead")
+    if path.is_dir():
+        return RecordFile(path, role, collection, "this is a folder where a file is expected — "
+                          "rename the folder, or put the file here")
+    if not path.is_file():
+        return None
+    return RecordFile(path, role, collection)
 
 
 @dataclass(frozen=True)
@@ -141,36 +193,55 @@ class LoadedFile:
     problems: tuple
 
 
-def discover_files(content_dir: Path) -> list[RecordFile]:
-    """Every file of the record that careerfolio reads, in the order entries are numbered."""
+def discover_files(content_dir: Path, root: Path | None = None) -> list[RecordFile]:
+    """Every file of the record that careerfolio reads, in the order entries are numbered.
+
+    Each must lie in the record's folder (`root`, else the content folder), links followed:
+    a record cloned from anywhere must not make the build read, let alone publish, a file
+    of the machine it is built on.
+    """
+    boundary = Path(os.path.realpath(root if root is not None else content_dir))
     files = []
     for role in ("profile", "competencies"):
-        path = next((content_dir / (role + suffix) for suffix in YAML_SUFFIXES
-                     if (content_dir / (role + suffix)).is_file()), None)
-        if path is not None:
-            files.append(RecordFile(path, role))
+        found = next((file for suffix in YAML_SUFFIXES
+                      if (file := examine(content_dir / (role + suffix), role, "", boundary)) is not None), None)
+        if found is not None:
+            files.append(found)
     for collection in COLLECTIONS:
-        files.extend(discover_collection(content_dir, collection))
+        files.extend(discover_collection(content_dir, collection, boundary))
     return files
 
 
-def discover_collection(content_dir: Path, collection: str) -> list[RecordFile]:
+def discover_collection(content_dir: Path, collection: str, boundary: Path | None = None) -> list[RecordFile]:
     """A collection may be one YAML list file, a folder of one file per item, or both."""
-    files = [RecordFile(content_dir / (collection + suffix), "list", collection) for suffix in YAML_SUFFIXES
-             if (content_dir / (collection + suffix)).is_file()]
+    boundary = boundary or Path(os.path.realpath(content_dir))
+    files = [file for suffix in YAML_SUFFIXES
+             if (file := examine(content_dir / (collection + suffix), "list", collection, boundary)) is not None]
     folder = content_dir / collection
-    if folder.is_dir():
+    if folder.is_dir() and inside(folder, boundary):
         suffixes = YAML_SUFFIXES + ((".md",) if COLLECTIONS[collection].markdown else ())
         for path in sorted(folder.iterdir()):
-            if path.name.startswith((".", "_")) or path.suffix not in suffixes or not path.is_file():
+            if path.name.startswith((".", "_")) or path.suffix not in suffixes:
                 continue
-            files.append(RecordFile(path, "item", collection))
+            file = examine(path, "item", collection, boundary)
+            if file is not None:
+                files.append(file)
+    elif folder.is_dir() or folder.is_symlink():
+        files.append(RecordFile(folder, "item", collection, "this folder is a link to a place outside the "
+                                "record, which careerfolio never reads — move the files into the record"))
     return files
 
 
 def load_file(file: RecordFile, data: bytes | None) -> LoadedFile:
     """Parse one file's bytes (None: it could not be read) into positioned values and entries."""
     path = file.path
+    if file.refusal:
+        message, _, hint = file.refusal.partition(" — ")
+        return LoadedFile(file, None, (), (Problem(path, 1, 1, message, hint),))
+    if data is not None and len(data) > MAX_FILE_BYTES:
+        return LoadedFile(file, None, (), (Problem(
+            path, 1, 1, f"the file is {len(data) / 1024 / 1024:.0f} MB, more than careerfolio reads "
+            f"({MAX_FILE_BYTES // 1024 // 1024} MB)", "split it, or move large evidence to assets/"),))
     text, problems = decode(path, data)
     if text is None:
         return LoadedFile(file, None, (), tuple(problems))
@@ -193,15 +264,18 @@ def load_file(file: RecordFile, data: bytes | None) -> LoadedFile:
 
 
 def read_bytes(path: Path) -> bytes | None:
+    """A file's bytes, at most one more than MAX_FILE_BYTES (enough to refuse it); None if unreadable."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
 
 
 def load_record(root: Path, content_dir: Path, settings: SourceFile | None = None) -> RawRecord:
     """Read every file of the record; collect, never raise, what cannot be read."""
-    files = [load_file(file, read_bytes(file.path)) for file in discover_files(content_dir)]
+    files = [load_file(file, None if file.refusal else read_bytes(file.path))
+             for file in discover_files(content_dir, root)]
     return assemble_record(root, content_dir, settings, files)
 
 
@@ -220,7 +294,8 @@ def assemble_record(root: Path, content_dir: Path, settings: SourceFile | None,
 
 def load_collection(content_dir: Path, collection: str) -> tuple[list[RawItem], list[Problem]]:
     """One collection's entries as written, for commands that must work on a broken record."""
-    loaded = [load_file(file, read_bytes(file.path)) for file in discover_collection(content_dir, collection)]
+    loaded = [load_file(file, None if file.refusal else read_bytes(file.path))
+              for file in discover_collection(content_dir, collection)]
     return ([item for file in loaded for item in file.items],
             [problem for file in loaded for problem in file.problems])
 
@@ -229,7 +304,8 @@ def decode(path: Path, data: bytes | None) -> tuple[str | None, list[Problem]]:
     if data is None:
         return None, [Problem(path, 1, 1, "cannot read the file", "check that it exists and is readable")]
     try:
-        return data.decode("utf-8-sig"), []
+        # files checked out on Windows end lines with CRLF: read them as the same text
+        return data.decode("utf-8-sig").replace("\r\n", "\n"), []
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return None, [Problem(path, line, 1, "the file is not UTF-8 text", "save it with UTF-8 encoding")]
@@ -289,7 +365,18 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
     loader = RecordLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            refused = measure(node)
+            if refused is not None:
+                spot, message, hint = refused
+                return None, [Problem(path, spot.line + line_offset, spot.column, message, hint)]
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        return None, [Problem(path, line + line_offset, column, f"the file holds the control character {character}",
+                              "delete it: such characters are often pasted in by accident and are invisible")]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context and error.context.startswith("while parsing a flow") and error.context_mark:
@@ -297,9 +384,17 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
         what = " ".join(filter(None, [error.context, error.problem]))
+        source_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
         hint = next((h for needle, h in YAML_HINTS if needle in what),
                     "check indentation and quoting on this line and the one above")
+        if "\t" in source_line[: (mark.column + 1) if mark else None] or "tab" in what:
+            hint = "indent with spaces, not tabs"
+        if error.problem and "is too long" in error.problem:
+            return None, [Problem(path, line, column, error.problem, "write the number you mean, or quote it")]
         return None, [Problem(path, line, column, f"YAML syntax error: {what}", hint)]
+    except RecursionError:
+        return None, [Problem(path, 1 + line_offset, 1, f"the values are nested more than {MAX_DEPTH} levels deep",
+                              "write them flatter")]
     except (yaml.YAMLError, ValueError) as error:
         return None, [Problem(path, 1 + line_offset, 1, f"YAML error: {error}",
                               "check the file's syntax")]
@@ -316,6 +411,48 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
                                         "keep one; YAML would silently use the last"))
             (keys if is_key else values)[location] = spot
     return SourceFile(path, data, values, keys), problems
+
+
+def measure(root: yaml.Node) -> tuple[Position, str, str] | None:
+    """Refuse a document nested too deep, or one whose aliases make it stand for too many values.
+
+    Counts each node's values once, aliases included, without expanding them, so a few
+    lines of nested aliases (a "billion laughs") are refused at once.
+    """
+    size: dict[int, int] = {}
+    depth_of: dict[int, int] = {id(root): 1}
+    order: list[yaml.Node] = []
+    stack = [root]
+    seen: set[int] = set()
+    while stack:  # depth first, without recursion, noting each node once
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        for child in _children(node):
+            depth = depth_of[id(node)] + 1
+            if depth > MAX_DEPTH:
+                return (Position(child.start_mark.line + 1, child.start_mark.column + 1),
+                        f"the values are nested more than {MAX_DEPTH} levels deep", "write them flatter")
+            depth_of[id(child)] = max(depth_of.get(id(child), 0), depth)
+            stack.append(child)
+    for node in reversed(order):  # children before their parents
+        total = 1 + sum(size.get(id(child), 1) for child in _children(node))
+        if total > MAX_VALUES:
+            return (Position(node.start_mark.line + 1, node.start_mark.column + 1),
+                    f"these values stand for more than {MAX_VALUES:,} through aliases (*name)",
+                    "write the values out, or use fewer aliases")
+        size[id(node)] = total
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator:

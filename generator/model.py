@@ -96,7 +96,9 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+    # allow_inf_nan: `.inf` and `.nan` are YAML numbers, but no impact is infinite
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True,
+                              allow_inf_nan=False)
 
 
 def described(default: Any, description: str, *examples: Any, **constraints: Any) -> Any:

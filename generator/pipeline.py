@@ -242,13 +242,16 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     used: dict = {}
     checked: list[CheckedFile] = []
     with timings.stage("read"):
-        files = discover_files(root / settings.content_dir)
+        files = discover_files(root / settings.content_dir, root)
     with timings.stage("validate"):
         for file in files:
-            key = (str(file.path), file.role, file.collection, hashes.get(str(file.path)))
+            # a link's hash is what it says, not what it leads to: read it every time
+            known_hash = hashes.get(str(file.path), "")
+            key = (str(file.path), file.role, file.collection,
+                   None if known_hash.startswith("link to ") else known_hash)
             found = known.get(key)
             if found is None:
-                data = read_bytes(file.path)
+                data = None if file.refusal else read_bytes(file.path)
                 key = key[:3] + (digest(data) if data is not None else None,)
                 found = check_file(load_file(file, data))
             used[key] = found

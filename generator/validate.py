@@ -8,6 +8,7 @@ each is reworded from pydantic's vocabulary into the user's.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
@@ -24,6 +25,7 @@ from generator.load import (
     SourceFile,
     assemble_record,
     discover_files,
+    inside,
     load_file,
     load_settings,
     read_bytes,
@@ -89,7 +91,8 @@ def read_record(root: Path) -> Record:
     """Load and validate a whole record; raise RecordProblems with every problem in it."""
     root, settings_source, settings, problems = locate_record(root)
     content_dir = root / settings.content_dir
-    files = [check_file(load_file(file, read_bytes(file.path))) for file in discover_files(content_dir)]
+    files = [check_file(load_file(file, None if file.refusal else read_bytes(file.path)))
+             for file in discover_files(content_dir, root)]
     return validate_record(root, settings, settings_source, files, problems)
 
 
@@ -197,7 +200,7 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
     entries = {collection: tuple(assign_ids(found, problems)) for collection, found in valid.items()}
 
     problems.extend(duplicate_explicit_ids(raw))
-    problems.extend(check_references(raw, {c.id for c in competencies.competencies}))
+    problems.extend(check_references(raw, {c.id for c in competencies.competencies}, unreadable_targets(files)))
     if problems:
         raise RecordProblems(problems)
     return Record(root, content_dir, settings, settings_source, profile, raw.profile,
@@ -259,6 +262,9 @@ def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem
                             "write true or false")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return item.problem(location, f"{field} is {value}, out of range", _range_hint(context))
+    if kind == "finite_number":
+        return item.problem(location, f"{field} must be a finite number, not '{value}'",
+                            "write the number you measured, e.g. 120000")
     if kind == "string_too_short":
         return item.problem(location, f"{field} is empty", f"write a {field} or remove the key")
     message = str(detail["msg"])
@@ -374,24 +380,53 @@ def duplicate_explicit_ids(raw: RawRecord) -> list[Problem]:
 REFERENCE_FIELDS = ("competencies", "projects", "goals")
 
 
-def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
+def unreadable_targets(files: list[CheckedFile]) -> dict[str, set[str] | None]:
+    """What references cannot be checked against, because the file that holds it did not parse.
+
+    A collection maps to the ids of its unreadable one-entry files (taken from their names),
+    or to None when a whole list file, or the ladder, could not be read: a file that failed
+    to parse is broken, not absent, and must not make every reference to it look wrong.
+    """
+    unreadable: dict[str, set[str] | None] = {}
+    for checked in files:
+        file = checked.loaded.file
+        if checked.loaded.source is not None:
+            continue
+        target = "competencies" if file.role == "competencies" else file.collection
+        if not target:
+            continue
+        if file.role == "item" and unreadable.get(target, set()) is not None:
+            unreadable.setdefault(target, set()).add(derived_id(file.path.stem, None))
+        else:
+            unreadable[target] = None
+    return unreadable
+
+
+def check_references(raw: RawRecord, competency_ids: set[str],
+                     unreadable: dict[str, set[str] | None] | None = None) -> list[Problem]:
     """Every id an entry names must exist, and every file it names must be in the content.
 
     This reads the raw values, so an entry with a schema error still has its references
-    checked: the user sees every problem in one run.
+    checked: the user sees every problem in one run. References into a file that did not
+    parse are not checked (see `unreadable_targets`).
     """
+    unreadable = unreadable or {}
     known = {
         "competencies": competency_ids,
         "projects": {i for i in (item.expected_id() for item in raw.items.get("projects", ())) if i},
         "goals": {i for i in (item.expected_id() for item in raw.items.get("goals", ())) if i},
     }
+    for target, ids in unreadable.items():
+        if target in known and ids is not None:
+            known[target] |= ids
     problems: list[Problem] = []
     for collection in COLLECTION_MODELS:
         for item in raw.items.get(collection, ()):
             data = item.data if isinstance(item.data, dict) else {}
             for field in REFERENCE_FIELDS:
                 names = data.get(field)
-                if not isinstance(names, list) or (field == "goals" and collection == "goals"):
+                if not isinstance(names, list) or (field == "goals" and collection == "goals") \
+                        or (field in unreadable and unreadable[field] is None):
                     continue
                 for index, name in enumerate(names):
                     if not isinstance(name, str) or name in known[field]:
@@ -414,7 +449,7 @@ def check_references(raw: RawRecord, competency_ids: set[str]) -> list[Problem]:
                         problems.append(item.problem(("evidence", index, "file"), *problem))
     profile = raw.profile.data if raw.profile is not None and isinstance(raw.profile.data, dict) else {}
     if isinstance(profile.get("photo"), str):
-        problem = check_asset(raw.content_dir, profile["photo"])
+        problem = check_asset(raw.content_dir, profile["photo"], image=True)
         if problem:
             problems.append(whole_file(raw.profile).problem(("photo",), *problem))
     return problems
@@ -426,16 +461,38 @@ def _nothing_to_reference(target: str) -> str:
     return f"the record has no {target} yet"
 
 
-def check_asset(content_dir: Path, name: str) -> tuple[str, str] | None:
-    """An evidence file or photo must be a file inside the content folder."""
-    relative = Path(name)
-    if relative.is_absolute() or ".." in relative.parts:
-        return (f"'{name}' points outside the content folder",
+IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                    ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".avif": (b"",), ".svg": (b"",)}
+
+
+def check_asset(content_dir: Path, name: str, image: bool = False) -> tuple[str, str] | None:
+    """An evidence file or photo must be a file under content/assets/, links followed.
+
+    Only that folder is published with the site: a record must not be able to name one of
+    its own internal entries, or a file of the machine it is built on, as evidence.
+    """
+    relative = Path(name.removeprefix("./"))
+    if relative.is_absolute() or ".." in relative.parts or relative.parts[:1] != ("assets",):
+        return (f"'{name}' is not in content/assets/, the one folder evidence and photos come from",
                 "put the file under content/assets/ and write assets/<file>")
-    if not (content_dir / relative).is_file():
+    assets = Path(os.path.realpath(content_dir / "assets"))
+    path = content_dir / relative
+    if path.is_symlink() and not inside(path, assets):
+        return (f"'{name}' is a link to a place outside content/assets/, which careerfolio never copies",
+                "put the file itself under content/assets/")
+    if not path.is_file():
         near = sorted(str(p.relative_to(content_dir)) for p in (content_dir / "assets").rglob("*")
                       if p.is_file()) if (content_dir / "assets").is_dir() else []
         close = difflib.get_close_matches(name, near, n=1, cutoff=0.6)
         return (f"the file '{name}' does not exist",
                 f"did you mean '{close[0]}'?" if close else "put it under content/assets/")
+    if image:
+        signatures = IMAGE_SIGNATURES.get(relative.suffix.lower())
+        if signatures is None:
+            return (f"'{name}' is not a picture", "use a .jpg, .png, .webp, .gif, .avif or .svg file")
+        with open(path, "rb") as stream:
+            head = stream.read(16)
+        if not head.startswith(signatures):
+            return (f"'{name}' is named {relative.suffix} but does not hold a {relative.suffix[1:].upper()} picture",
+                    "export the picture again, or give the file the right ending")
     return None
