@@ -11,12 +11,14 @@ comes from a repository that may be hostile, and must not be able to plant resul
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import os
 import pickle
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,44 @@ class Cache:
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:
             pass  # a read-only or full disk: the next build is only slower
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the record's build lock: one build of a record at a time, the next one waits.
+
+    Two builds writing one output folder at once would interleave their files. The lock is a
+    file in the cache folder, so the record and its output are never touched for it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; builds are not serialised there
+        yield
+        return
+    folder = cache_home() / "locks"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stream = open(folder / f"{digest(str(root.resolve()))[:20]}.lock", "a+")  # noqa: SIM115
+    except OSError:
+        yield  # no cache folder to lock in: build unserialised rather than not at all
+        return
+    with stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            holder = stream.read().strip() or "another process"
+            if waiting is not None:
+                waiting(f"waiting for another build of this record to finish ({holder})")
+            fcntl.flock(stream, fcntl.LOCK_EX)
+        stream.seek(0)
+        stream.truncate()
+        stream.write(f"process {os.getpid()}")
+        stream.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(stream, fcntl.LOCK_UN)
 
 
 def hash_folders(folders: list[Path], files: list[Path], known: dict | None = None) -> dict[str, str]:

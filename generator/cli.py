@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
             traceback.print_exc(file=stderr)
         print(f"careerfolio: internal error: {type(error).__name__}: {error} — this is a bug in "
               "careerfolio; run again with --debug and report the traceback", file=stderr)
-        return ExitStatus.RECORD_ERROR
+        return ExitStatus.INTERNAL_ERROR
 
 
 def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -163,8 +163,8 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
         until=arguments.until, drafts=arguments.drafts, out=arguments.out,
         variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf)
     cache = Cache() if arguments.no_cache else Cache.for_record(arguments.root)
-    result = build(request, cache)
-    cache.save()
+    result = build(request, cache, waiting=lambda message: print(f"careerfolio: {message}…", file=stderr),
+                   save=True)
     for line in describe_build(result):
         print(line, file=stdout)
     return ExitStatus.OK

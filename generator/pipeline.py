@@ -13,19 +13,20 @@ first used, so a build with nothing to do never loads the schema or the template
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import gc
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import Cache, digest, hash_folders, tool_digest
+from generator.cache import Cache, build_lock, digest, hash_folders, tool_digest
 from generator.history import read_stamp
-from generator.problems import UsageError
+from generator.problems import OutputRefused, UsageError
 from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
     Manifest,
@@ -144,10 +145,12 @@ class Planned:
     pdf_line: str
 
 
-def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
+def build(request: BuildRequest, cache: Cache | None = None,
+          waiting: Callable[[str], None] | None = None, save: bool = False) -> BuildResult:
     """Build every requested output; reuse from `cache` whatever did not change.
 
-    The cache is updated in memory; saving it is the caller's choice (`serve` keeps it warm).
+    The cache is updated in memory, and written back with `save` (`serve` keeps it warm instead).
+    One build of a record runs at a time; `waiting` is told when this one has to wait.
     """
     # A build makes millions of small objects and few cycles, over a large cached heap that
     # the cyclic collector would walk again and again (a second of a large build); reference
@@ -155,7 +158,11 @@ def build(request: BuildRequest, cache: Cache | None = None) -> BuildResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(request, cache)
+        with build_lock(request.root, waiting):
+            result = _build(request, cache)
+            if save and cache is not None:
+                cache.save()
+            return result
     finally:
         if collecting:
             gc.enable()
@@ -295,6 +302,21 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
 
 def render(record: Record, target: Target, request: BuildRequest, stamp: Any, inputs_key: str,
            cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+    """Render one target (see `render_target`); a mistake in a template is a located problem."""
+    from generator.problems import RecordProblems
+    from generator.render import template_problem
+
+    try:
+        return render_target(record, target, request, stamp, inputs_key, cache, timings, warnings)
+    except Exception as error:
+        problem = template_problem(error)
+        if problem is None:
+            raise
+        raise RecordProblems([problem]) from None
+
+
+def render_target(record: Record, target: Target, request: BuildRequest, stamp: Any, inputs_key: str,
+                  cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
     """Build the cases of one target and render its site, dossier and PDF into memory.
 
     Pages whose key matches the page the last build left on disk are not rendered again;
@@ -370,7 +392,7 @@ def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[Output
 
     manifests: dict = cache.part("outputs")
     results = []
-    with timings.stage("write"):
+    with timings.stage("write"), unwritable_is_user_error():
         for plan in planned:
             target, case = plan.target, plan.case
             prepare_output_root(target.folder)
@@ -396,6 +418,21 @@ def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[Output
                                         pdf_made=plan.pdf is not None))
     cache.replace("outputs", manifests)
     return results
+
+
+@contextmanager
+def unwritable_is_user_error() -> Iterator[None]:
+    """A folder the build may not write to is the user's to fix, not a bug of careerfolio."""
+    try:
+        yield
+    except PermissionError as error:
+        raise OutputRefused(f"cannot write {error.filename} ({error.strerror}) — make the output folder "
+                            "writable, or build with another --out") from None
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+            raise
+        raise OutputRefused(f"cannot write {error.filename or 'the output'} ({error.strerror}) — free some "
+                            "space or build with another --out") from None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ class ExitStatus(enum.IntEnum):
     OK = 0
     RECORD_ERROR = 1
     USAGE_ERROR = 2
+    INTERNAL_ERROR = 70  # a bug in careerfolio (EX_SOFTWARE), never the user's mistake
     INTERRUPTED = 130  # as a shell reports Ctrl-C
 
 

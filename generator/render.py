@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import threading
+import traceback
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,11 @@ from urllib.parse import urljoin, urlsplit
 import jinja2
 import jinja2.meta
 import jinja2.nodes
+import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
+from generator.load import inside
 from generator.markdown import MarkdownRenderer
 from generator.model import Model, PartialDate, Period
 from generator.numbers import (
@@ -36,7 +39,8 @@ from generator.numbers import (
     format_total,
     is_currency,
 )
-from generator.themes import ThemeChain
+from generator.problems import Problem, RecordProblems
+from generator.themes import ThemeChain, builtin_themes_dir
 from generator.views import (
     AchievementView,
     Case,
@@ -93,6 +97,52 @@ def pretty_url(path: str) -> str:
     return path.removesuffix("index.html")
 
 
+class ContainedLoader(jinja2.FileSystemLoader):
+    """Finds templates like Jinja's file loader, but never one that a link leads out of its folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template, f"{filename} is a link to a place outside its folder")
+        return source, filename, uptodate
+
+
+def template_problem(error: BaseException) -> Problem | None:
+    """A mistake in a template as a located problem, or None when no template is to blame.
+
+    Jinja maps its tracebacks to template files and lines, so the innermost template frame
+    is where the template went wrong, whatever went wrong there.
+    """
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(Path(error.filename or error.name or "template"), error.lineno or 1, 1,
+                       f"template syntax error: {error.message}",
+                       "see Jinja's template syntax; every block needs its end tag")
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename.endswith(TEMPLATE_SUFFIXES) and os.path.isfile(frame.filename)]
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"there is no template '{error.name}'"
+        hint = error.message if "is a link" in (error.message or "") else \
+            "`careerfolio themes` lists the themes whose templates can be used"
+    elif isinstance(error, jinja2.exceptions.SecurityError):
+        message = f"the template reaches for something templates may not use ({error})"
+        hint = "templates show the record; they cannot call into Python"
+    elif isinstance(error, jinja2.UndefinedError):
+        message = f"the template reads something that is not there: {error.message}"
+        hint = "see the variables templates can use in the README's theme section"
+    elif frames:
+        message = f"the template failed: {type(error).__name__}: {error}"
+        hint = "check the values this line passes to filters"
+    else:
+        return None
+    if not frames:
+        return Problem(Path("templates"), 1, 1, message, hint)
+    return Problem(Path(frames[-1].filename), frames[-1].lineno or 1, 1, message, hint)
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".htm", ".j2", ".txt")
+
+
 def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
                      bytecode_folder: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment for one build: autoescaped, strict about undefined names."""
@@ -103,9 +153,16 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
             bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_folder))
         except OSError:
             bytecode_cache = None  # compiling is only slower
-    environment = jinja2.Environment(
+    folders = chain.template_folders(record_root)
+    # A record's own templates and themes may come from a pull request: they run sandboxed, and
+    # so does every template beside them. careerfolio's built-in templates are its own code;
+    # alone, they run without the sandbox's cost (record values are text, never templates).
+    builtin = Path(os.path.realpath(builtin_themes_dir()))
+    trusted = all(inside(folder, builtin) for folder in folders)
+    kind = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    environment = kind(
         bytecode_cache=bytecode_cache,
-        loader=jinja2.FileSystemLoader([str(folder) for folder in chain.template_folders(record_root)]),
+        loader=ContainedLoader([str(folder) for folder in folders]),
         autoescape=jinja2.select_autoescape(("html", "xml", "htm", "j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -237,20 +294,28 @@ class Templates:
             if current in seen:
                 continue
             seen.add(current)
-            source, _, _ = self.environment.loader.get_source(self.environment, current)
+            source, filename, _ = self.environment.loader.get_source(self.environment, current)
             source_digest = digest(current, source)
             sources.append(source_digest)
             analysis = self.analyses.get(source_digest)
             if analysis is None:
-                analysis = self.analyses[source_digest] = analyse_template(self.environment.parse(source, current))
+                analysis = self.analyses[source_digest] = analyse_template(
+                    self.environment.parse(source, current, filename))
             read_names, read_fields, referenced = analysis
             names |= read_names
             fields = None if read_fields is None or fields is None else fields | read_fields
-            for other in referenced:
+            for other, line in referenced:
                 if other is None:  # a template chosen at render time: anything may be read
                     fields = None
-                else:
-                    pending.append(other)
+                    continue
+                try:
+                    self.environment.loader.get_source(self.environment, other)
+                except jinja2.TemplateNotFound as error:
+                    why = error.message if "is a link" in (error.message or "") else \
+                        "`careerfolio themes` lists the themes whose templates can be used"
+                    raise RecordProblems([Problem(Path(filename), line, 1, f"there is no template '{other}'",
+                                                  why)]) from None
+                pending.append(other)
         if fields is not None and not fields <= PAGE_WIDE_FIELDS:
             fields = None
         reads = TemplateReads(frozenset(names), frozenset(fields) if fields is not None else None,
@@ -261,7 +326,8 @@ class Templates:
 
 def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset | None, tuple]:
     """The names a template reads (a superset: loop variables too), the `case.X` fields it reads
-    (None when it uses the case any other way), and the templates it extends, includes or imports."""
+    (None when it uses the case any other way), and the templates it extends, includes or
+    imports, each with its line (None for a name chosen at render time)."""
     names: set[str] = set()
     fields: set[str] | None = set()
     stack: list[tuple[jinja2.nodes.Node, jinja2.nodes.Node | None]] = [(tree, None)]
@@ -275,8 +341,18 @@ def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset 
                 else:
                     fields = None
         stack.extend((child, node) for child in node.iter_child_nodes())
-    referenced = tuple(jinja2.meta.find_referenced_templates(tree))
-    return frozenset(names), frozenset(fields) if fields is not None else None, referenced
+    referenced = []
+    for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import,
+                               jinja2.nodes.FromImport)):
+        target = node.template
+        if isinstance(target, jinja2.nodes.Const) and isinstance(target.value, str):
+            referenced.append((target.value, node.lineno))
+        elif isinstance(target, (jinja2.nodes.Tuple, jinja2.nodes.List)) and all(
+                isinstance(item, jinja2.nodes.Const) for item in target.items):
+            referenced.extend((item.value, node.lineno) for item in target.items[:1])
+        else:
+            referenced.append((None, node.lineno))
+    return frozenset(names), frozenset(fields) if fields is not None else None, tuple(referenced)
 
 
 def page_context(case: Case, page: Page, site_urls: list[str]) -> dict:
@@ -450,9 +526,15 @@ def static_files(chain: ThemeChain) -> dict[str, Path]:
     """The theme's static files; a child theme's file replaces its parent's."""
     found: dict[str, Path] = {}
     for folder in chain.static_folders():
+        real_folder = Path(os.path.realpath(folder))
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                found[path.relative_to(folder).as_posix()] = path
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            if not inside(path, real_folder):
+                raise RecordProblems([Problem(path, 1, 1, "this theme file is a link to a place outside the "
+                                              "theme, which careerfolio never copies",
+                                              "put the file itself in the theme's static/ folder")])
+            found[path.relative_to(folder).as_posix()] = path
     return found
 
 

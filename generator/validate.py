@@ -313,30 +313,48 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+# Ids are given out to public entries first, then internal, then private ones, so that what
+# the public site shows never depends on entries it does not show.
+VISIBILITY_ORDER = ("public", "internal", "private")
+
+
 def assign_ids(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
-    """An id is the `id:` key, else the file name, else a slug of the title."""
-    result: list[Entry] = []
-    explicit: dict[str, Entry] = {}
+    """An id is the `id:` key, else the file name, else a slug of the title.
+
+    A derived id that another entry already has gets `-2`, `-3`…; the more visible entries
+    choose first, so a private file can never push a public page to another address (which
+    would both break its links and reveal that the private entry exists).
+    """
+    for entry in entries:
+        given = getattr(entry.model, "id", None)
+        if given and not is_valid_id(given):
+            problems.append(entry.origin.problem(("id",), f"the id '{given}' cannot be used in a web address",
+                                                 f"use letters, digits and dashes, e.g. '{slugify(given)}'"))
+    chosen: dict[int, str] = {}
+    derived_by: dict[str, Entry] = {}  # id -> the entry that derived it
     taken: set[str] = set()
-    for entry in entries:
-        given = getattr(entry.model, "id", None)
-        if given:
-            if not is_valid_id(given):
-                problems.append(entry.origin.problem(("id",), f"the id '{given}' cannot be used in a web address",
-                                                     f"use letters, digits and dashes, e.g. '{slugify(given)}'"))
-            explicit.setdefault(given, entry)
-    for entry in entries:
-        given = getattr(entry.model, "id", None)
-        if given:
-            identifier = given
-        else:
-            base = derived_id(entry.origin.stem, _title_of(entry.model))
-            identifier, counter = base, 2
-            while identifier in taken or identifier in explicit:
-                identifier, counter = f"{base}-{counter}", counter + 1
-        taken.add(identifier)
-        result.append(Entry(entry.collection, identifier, entry.model, entry.body, entry.origin))
-    return result
+    for visibility in VISIBILITY_ORDER:
+        tier = [entry for entry in entries if getattr(entry.model, "visibility", "public") == visibility]
+        explicit = {entry.model.id for entry in tier if getattr(entry.model, "id", None)}
+        for entry in tier:
+            given = getattr(entry.model, "id", None)
+            if given:
+                if given in derived_by:
+                    other = derived_by[given]
+                    problems.append(entry.origin.problem(
+                        ("id",), f"the id '{given}' is already the address of a more visible entry "
+                        f"({other.path.name}:{other.origin.position().line})",
+                        "give this entry another id, so the public page keeps its address"))
+                identifier = given
+            else:
+                base = derived_id(entry.origin.stem, _title_of(entry.model))
+                identifier, counter = base, 2
+                while identifier in taken or identifier in explicit:
+                    identifier, counter = f"{base}-{counter}", counter + 1
+                derived_by[identifier] = entry
+            taken.add(identifier)
+            chosen[id(entry)] = identifier
+    return [Entry(entry.collection, chosen[id(entry)], entry.model, entry.body, entry.origin) for entry in entries]
 
 
 def _title_of(model: Any) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from generator.problems import OutputRefused
 
 MARKER = ".careerfolio-output"
+TEMPORARY = ".careerfolio-writing"  # inside an output folder, while a build writes it
 MARKER_TEXT = "This folder is written by careerfolio; its contents are replaced on every build.\n"
 
 
@@ -42,6 +43,9 @@ def check_output_location(output_dir: Path, record_root: Path, content_dir: Path
         if place == home and home.is_relative_to(output):
             raise OutputRefused(f"the output folder {output_dir} contains {what} — choose a folder "
                                 "inside the record, e.g. --out output")
+    if output.is_relative_to(content_dir.resolve()):
+        raise OutputRefused(f"the output folder {output_dir} is inside the content folder, where every "
+                            "build would read its own output — choose a folder beside it, e.g. --out output")
     if record_root.resolve().is_relative_to(output):
         raise OutputRefused(f"the output folder {output_dir} contains the record itself — choose a "
                             "folder inside the record, e.g. --out output")
@@ -131,6 +135,8 @@ def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
     manifest = manifest or {}
     result: Manifest = dict(kept)
     made: set[Path] = set()
+    shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+    (folder / TEMPORARY).mkdir()
     written = 0
     for relative, data in sorted(files.items()):
         entry, changed = _place(folder, relative, data, manifest.get(relative), made)
@@ -140,6 +146,7 @@ def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
         entry, changed = _place(folder, relative, source.read_bytes(), manifest.get(relative), made)
         result[relative] = entry
         written += changed
+    shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
     keep = set(result) | {MARKER}
     if manifest:  # what the last build wrote and this one did not
         removed = _remove_listed(folder, [relative for relative in manifest if relative not in keep])
@@ -177,7 +184,9 @@ def _place(folder: Path, relative: str, data: bytes, previous: Written | None,
     if parent not in made:
         parent.mkdir(parents=True, exist_ok=True)
         made.add(parent)
-    temporary = parent / f".{destination.name}.careerfolio-{os.getpid()}"
+    # written aside, then renamed into place: a reader never sees half a file, and what a
+    # killed build leaves behind is in one folder the next build clears
+    temporary = folder / TEMPORARY / f"{len(made)}-{destination.name}"
     try:
         temporary.write_bytes(data)
         os.replace(temporary, destination)
@@ -207,9 +216,9 @@ def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
                  keys: dict[str, str]) -> tuple[WriteReport, Manifest]:
     """Write a whole output into a staging folder, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.staging-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
-    if staging.exists():
-        shutil.rmtree(staging)
     try:
         staging.mkdir()
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
