@@ -239,8 +239,12 @@ def load_file(file: RecordFile, data: bytes | None) -> LoadedFile:
         message, _, hint = file.refusal.partition(" — ")
         return LoadedFile(file, None, (), (Problem(path, 1, 1, message, hint),))
     if data is not None and len(data) > MAX_FILE_BYTES:
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = len(data)
         return LoadedFile(file, None, (), (Problem(
-            path, 1, 1, f"the file is {len(data) / 1024 / 1024:.0f} MB, more than careerfolio reads "
+            path, 1, 1, f"the file is {size / 1024 / 1024:.0f} MB, more than careerfolio reads "
             f"({MAX_FILE_BYTES // 1024 // 1024} MB)", "split it, or move large evidence to assets/"),))
     text, problems = decode(path, data)
     if text is None:

@@ -87,7 +87,8 @@ def check_url(url: str) -> str:
     if scheme and scheme not in SAFE_SCHEMES:
         raise ValueError(f"the link scheme '{scheme}:' is not allowed — use an https:// address")
     if not scheme and not url.startswith(("/", "#", ".")) and "." not in url.split("/")[0]:
-        raise ValueError(f"'{url}' is not a web address — write it in full, e.g. https://{url}")
+        example = f"https://{url}" if " " not in url.strip() else "https://example.com/page"
+        raise ValueError(f"'{url}' is not a web address — write it in full, e.g. {example}")
     return url.strip()
 
 

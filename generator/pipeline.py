@@ -326,13 +326,12 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
     from generator.dossier import render_dossier, source_hash
     from generator.markdown import MarkdownRenderer
     from generator.render import Elsewhere, Templates, can_fork, page_keys, render_site
-    from generator.themes import resolve_theme
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
-        chain = resolve_theme(target.theme, record.root)
+        chain = theme_of(record, target)
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"))
         case = build_case(record, target.options)
@@ -364,6 +363,23 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
             pdf, pdf_line = make_or_reuse_pdf(dossier, source_hash(dossier, record.settings.dossier.paper),
                                               record.settings.dossier.paper, cache, warnings)
     return Planned(target, case, site, kept, keys, dossier_case, dossier, pdf, pdf_line)
+
+
+def theme_of(record: Record, target: Target) -> Any:
+    """The target's theme and its parents; a theme that is not there is a problem in the settings."""
+    from generator.problems import RecordProblems, UserError
+    from generator.themes import resolve_theme
+    from generator.validate import whole_file
+
+    try:
+        return resolve_theme(target.theme, record.root)
+    except UserError as error:
+        if record.settings_source is None:
+            raise
+        variant = record.settings.variants.get(target.name) if target.name else None
+        location = ("variants", target.name, "theme") if variant is not None and variant.theme else ("theme",)
+        message, _, hint = str(error).partition(" — ")
+        raise RecordProblems([whole_file(record.settings_source).problem(location, message, hint)]) from None
 
 
 def make_or_reuse_pdf(dossier: RenderedSite, fingerprint: str, paper: str, cache: Cache,

@@ -104,7 +104,9 @@ class ContainedLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
-            raise jinja2.TemplateNotFound(template, f"{filename} is a link to a place outside its folder")
+            raise RecordProblems([Problem(Path(filename), 1, 1, "this template is a link to a place outside its "
+                                          "folder, which careerfolio never reads",
+                                          "copy the template itself into the folder")])
         return source, filename, uptodate
 
 

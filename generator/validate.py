@@ -229,6 +229,8 @@ def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem
     kind = detail["type"]
     field = next((str(part) for part in reversed(location) if isinstance(part, str)), "the value")
     value = detail.get("input")
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) > 40:
+        value = str(value)[:37] + "…"  # a message shows the start of a long value, not all of it
     context = detail.get("ctx") or {}
     if kind == "extra_forbidden":
         known = sorted(known_keys(model_class, location[:-1]))
@@ -408,12 +410,20 @@ def unreadable_targets(files: list[CheckedFile]) -> dict[str, set[str] | None]:
     unreadable: dict[str, set[str] | None] = {}
     for checked in files:
         file = checked.loaded.file
-        if checked.loaded.source is not None:
-            continue
+        source = checked.loaded.source
         target = "competencies" if file.role == "competencies" else file.collection
         if not target:
             continue
-        if file.role == "item" and unreadable.get(target, set()) is not None:
+        if file.role == "competencies" and source is not None and (not checked.models or checked.models[0] is None):
+            unreadable[target] = None  # the ladder is there but broken: its ids are unknown
+            continue
+        if file.role == "list" and source is not None and source.data is not None \
+                and not isinstance(source.data, list):
+            unreadable[target] = None
+            continue
+        if source is not None:
+            continue
+        if file.role == "item" and file.path.suffix and unreadable.get(target, set()) is not None:
             unreadable.setdefault(target, set()).add(derived_id(file.path.stem, None))
         else:
             unreadable[target] = None

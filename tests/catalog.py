@@ -2,7 +2,8 @@
 
 A case in `fixtures/invalid/catalog.yaml` names files relative to the record: a string is
 the file's text, written as given; null removes the file; `{base64: …}` is bytes;
-`{repeat: TEXT, times: N}` is TEXT written N times; `{symlink: TARGET}` is a symbolic link
+`{repeat: TEXT, times: N, close: …, before: …, after: …}` is TEXT written N times
+(then `close` N times) between the two; `{symlink: TARGET}` is a symbolic link
 (TARGET relative to the record, or absolute); `{folder: true}` is an empty folder.
 """
 
@@ -41,7 +42,9 @@ def apply_case(record: Path, files: dict) -> None:
         elif "base64" in value:
             path.write_bytes(base64.b64decode(value["base64"]))
         elif "repeat" in value:
-            path.write_bytes(value["repeat"].encode("utf-8") * value["times"])
+            text = (value.get("before", "") + value["repeat"] * value["times"]
+                    + value.get("close", "") * value["times"] + value.get("after", ""))
+            path.write_bytes(text.encode("utf-8"))
         elif "symlink" in value:
             target = Path(value["symlink"])
             path.symlink_to(target if target.is_absolute() else record / target)
