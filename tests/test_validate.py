@@ -10,7 +10,7 @@ from generator.validate import read_record
 
 
 def invalid_cases():
-    for folder in sorted((FIXTURES / "invalid").iterdir()):
+    for folder in sorted(path for path in (FIXTURES / "invalid").iterdir() if path.is_dir()):
         yield pytest.param(folder, id=folder.name)
 
 
