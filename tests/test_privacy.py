@@ -82,3 +82,68 @@ def test_any_mix_of_visibilities_leaks_nothing_to_the_public(tmp_path_factory, v
     site = root / "output" / "site"
     assert leaks(site, MARKERS.values()) == []
     shutil.rmtree(root)
+
+
+COLLECTION_ENTRIES = {
+    "projects": lambda slug, v, tag, year: (
+        f"content/projects/{slug}.md",
+        (f"---\ntitle: {slug.upper()} project\nperiod: {{start: {year}-01}}\ntags: [{tag}]\nvisibility: {v}\n"
+         f"---\n{slug} project body\n")),
+    "goals": lambda slug, v, tag, year: (
+        f"content/goals/{slug}.yaml",
+        (f"id: {slug}\ntitle: {slug.upper()} goal\nmeasure: {slug} measure\ntarget: 3\ndeadline: {year}-12\n"
+         f"visibility: {v}\n")),
+    "feedback": lambda slug, v, tag, year: (
+        f"content/feedback/{slug}.yaml",
+        f"quote: {slug} said it well\nauthor: {slug.upper()} Person\ndate: {year}-05\nvisibility: {v}\n"),
+    "certifications": lambda slug, v, tag, year: (
+        f"content/certifications/{slug}.yaml",
+        f"name: {slug.upper()} certificate\nissuer: {slug} issuer\nearned: {year}-03\nvisibility: {v}\n"),
+    "learning": lambda slug, v, tag, year: (
+        f"content/learning/{slug}.yaml",
+        f"title: {slug.upper()} course\nprovider: {slug} school\ndate: {year}-02\nvisibility: {v}\n"),
+}
+
+entry_strategy = st.tuples(
+    st.sampled_from(["achievements", *COLLECTION_ENTRIES]),
+    st.sampled_from(["public", "internal", "private"]),
+    st.sampled_from(["alpha", "beta", "gamma"]),
+    st.sampled_from([2023, 2024, 2025]),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(entry_strategy, min_size=1, max_size=8))
+def test_no_audience_sees_what_it_may_not_in_any_file_of_any_variant(tmp_path_factory, entries):
+    """Random records of every collection, visibility, tag and period; every audience and variant."""
+    root = tmp_path_factory.mktemp("property")
+    files = {
+        "careerfolio.yaml": "base_url: https://example.com/me/\nperiod: {since: 2024-01}\n"
+                            "variants:\n  alpha: {tags: [alpha]}\n  wide: {audience: internal}\n",
+        "content/profile.yaml": "name: Property Person\nheadline: Tested\n",
+        "content/competencies.yaml": "competencies: [{id: c, name: C}]\n",
+    }
+    for index, (collection, visibility, tag, year) in enumerate(entries):
+        slug = f"zqx{visibility}{index}" if visibility != "public" else f"open{index}"
+        if collection == "achievements":
+            files[f"content/achievements/{slug}.md"] = ENTRY.format(
+                title=slug.upper(), month=(index % 9) + 1, number=7000 + index, tag=tag, slug=slug,
+                visibility=visibility).replace("2025-0", f"{year}-0")
+            files[f"content/assets/{slug}.svg"] = f"<svg><title>{slug}</title></svg>\n"
+        else:
+            path, text = COLLECTION_ENTRIES[collection](slug, visibility, tag, year)
+            files[path] = text
+    write_record(root, files)
+    for audience in ("public", "internal", "private"):
+        out = root / f"out-{audience}"
+        result = run_cli("build", "--no-pdf", "--all-variants", "-C", root, "--audience", audience, "--out", out)
+        assert result.status == 0, result.stderr
+        hidden = {"public": MARKERS.values(), "internal": [MARKERS["private"]], "private": []}[audience]
+        assert leaks(out, hidden) == []
+    default = root / "output"
+    assert run_cli("build", "--no-pdf", "--all-variants", "-C", root, "--out", default).status == 0
+    public_outputs = [default / "alpha" / "site"]  # the alpha variant is public; wide is internal
+    for folder in public_outputs:
+        assert leaks(folder, MARKERS.values()) == []
+    assert leaks(default / "wide", [MARKERS["private"]]) == []
+    shutil.rmtree(root)
