@@ -7,11 +7,14 @@ point into the record's `assets/` folder are rewritten to where the build copies
 
 from __future__ import annotations
 
+import html as html_module
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -38,6 +41,10 @@ class MarkdownRenderer:
             .use(footnote_plugin)
             .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
         )
+        if allow_html:
+            # raw HTML is trusted, but its links are held to the same rule as Markdown's
+            for rule in ("html_block", "html_inline"):
+                self.parser.add_render_rule(rule, _render_raw_html)
         self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
         # HTML by (text, way to the assets, inline): seeded with an earlier build's results
         self.rendered: dict[tuple[str, str, bool], str] = dict(known or {})
@@ -95,6 +102,34 @@ class MarkdownRenderer:
             if keep:  # tokens are large: keep only those another page will render again
                 self.parsed[(text, inline)] = found
         return found
+
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+LINK_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|action|formaction|xlink:href|poster|background|srcset|data))"""
+                            r"""(?P<equals>\s*=\s*)(?P<value>"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def _render_raw_html(renderer: Any, tokens: list, index: int, options: Any, environment: Any) -> str:
+    return without_unsafe_links(tokens[index].content)
+
+
+def without_unsafe_links(html: str) -> str:
+    """Raw HTML with every link to a script, a data: document or a local file replaced by '#'.
+
+    The value is read as a browser reads it: entities decoded, and the spaces and control
+    characters a browser skips removed, so `&#106;ava&#x0A;script:` is caught too.
+    """
+
+    def check(match: re.Match) -> str:
+        value = match.group("value")
+        unquoted = value[1:-1] if value[:1] in "\"'" and len(value) > 1 else value
+        plain = re.sub(r"[\x00-\x20\u200b-\u200d\ufeff]", "", html_module.unescape(unquoted)).lower()
+        candidates = plain.split(",") if match.group("name").lower() == "srcset" else [plain]
+        if any(candidate.strip().startswith(UNSAFE_SCHEMES) for candidate in candidates):
+            return f'{match.group("name")}{match.group("equals")}"#"'
+        return match.group(0)
+
+    return LINK_ATTRIBUTE.sub(check, html)
 
 
 def with_asset_links(tokens: list, to_output: Callable[[str], str]) -> list:
