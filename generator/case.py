@@ -379,20 +379,27 @@ MARKDOWN_ASSET = re.compile(r"\]\(\s*<?((?:\./)?assets/[^)\s>]+)")
 
 
 def collect_assets(record: Record, achievements, projects, feedback) -> tuple[str, ...]:
-    """The content files the output needs: visible evidence, the photo, Markdown images."""
-    wanted: set[str] = set()
+    """The content files the output needs: visible evidence, the photo, Markdown images.
+
+    A file that an entry the audience may not see lists as evidence is its evidence: a
+    visible text that links to it does not publish it, unless a visible entry lists it too.
+    """
+    claimed: set[str] = set()
     if record.profile.photo:
-        wanted.add(record.profile.photo)
+        claimed.add(record.profile.photo)
     texts = [record.profile.summary or "", record.profile.ask or ""]
     for achievement in achievements:
-        wanted.update(e.file for e in achievement.evidence if e.file)
+        claimed.update(e.file for e in achievement.evidence if e.file)
         texts.append(achievement.body)
         if achievement.star:
             texts.extend(v for v in achievement.star.model_dump().values() if v)
     texts.extend(p.body for p in projects)
     texts.extend(f.quote for f in feedback)
-    for text in texts:
-        wanted.update(m.removeprefix("./") for m in MARKDOWN_ASSET.findall(text))
+    shown = {achievement.id for achievement in achievements}
+    hidden_evidence = {evidence.file.removeprefix("./") for entry in record.collection("achievements")
+                       if entry.id not in shown for evidence in entry.model.evidence if evidence.file}
+    linked = {m.removeprefix("./") for text in texts for m in MARKDOWN_ASSET.findall(text)}
+    wanted = claimed | (linked - (hidden_evidence - claimed))
     assets = Path(os.path.realpath(record.content_dir / "assets"))
     # only files really under content/assets/: a link out of it is never copied (validation says why)
     return tuple(sorted(name for name in wanted if Path(name).parts[:1] == ("assets",)

@@ -130,6 +130,10 @@ def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
     kept = kept or {}
     keys = keys or {}
     check_target(folder)
+    # left by a build that was killed (the build lock says no other build is running)
+    for pattern in (f".{folder.name}.staging-*", f".{folder.name}.previous-*"):
+        for stale in folder.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
     if not folder.exists():
         return _write_fresh(folder, files, copies, keys)
     manifest = manifest or {}
@@ -216,8 +220,6 @@ def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
                  keys: dict[str, str]) -> tuple[WriteReport, Manifest]:
     """Write a whole output into a staging folder, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.staging-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
     staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
     try:
         staging.mkdir()

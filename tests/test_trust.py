@@ -174,3 +174,28 @@ def test_internal_errors_exit_70_and_interruptions_130():
 
     assert ExitStatus.INTERNAL_ERROR == 70 and ExitStatus.INTERRUPTED == 130
     assert os.EX_SOFTWARE == 70
+
+
+def test_a_hidden_entrys_evidence_is_not_published_by_a_public_link_to_it(sample_record):
+    achievements = sample_record / "content" / "achievements"
+    (sample_record / "content" / "assets" / "salary-review.svg").write_text("<svg><title>zqxsecret</title></svg>\n",
+                                                                           encoding="utf-8")
+    (achievements / "2025-05-raise.md").write_text(
+        "---\ntitle: Negotiated a raise\ndate: 2025-05\nvisibility: private\n"
+        "evidence: [{title: Review, file: assets/salary-review.svg}]\n---\n", encoding="utf-8")
+    story = achievements / "2025-03-ci-build-time.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\n![chart](assets/salary-review.svg)\n", encoding="utf-8")
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--audience", "internal").status == 0
+    assert not (sample_record / "output" / "site" / "assets" / "salary-review.svg").exists()
+    assert not list((sample_record / "output").rglob("salary-review.svg"))
+
+
+def test_folders_left_by_killed_builds_of_old_versions_are_cleared(sample_record):
+    output = sample_record / "output"
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    for name in (".site.staging-999999", ".site.previous-999999"):
+        (output / name).mkdir()
+        (output / name / "index.html").write_text("old", encoding="utf-8")
+    edit_a_story(sample_record)
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert sorted(path.name for path in output.iterdir() if path.name.startswith(".site")) == []
