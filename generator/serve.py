@@ -28,6 +28,7 @@ from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
 from generator.cache import Cache
+from generator.cli_text import count
 from generator.pipeline import BuildRequest, BuildResult, build
 from generator.problems import RecordProblems, UsageError, UserError, display_path
 
@@ -360,11 +361,11 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
             try:
                 result = build(request, cache)
             except RecordProblems as error:
-                lines = [problem.describe() for problem in error.problems]
-                for line in lines:
-                    print(line, file=stderr)
-                print(f"{len(lines)} problem(s) in the record; still serving the last good build", file=stderr)
-                state.publish(problems=lines)
+                for problem in error.problems:
+                    print(problem.describe(), file=stderr)  # paths an editor in this folder can open
+                print(f"{count(len(error.problems), 'problem')} in the record; still serving the last good build",
+                      file=stderr)
+                state.publish(problems=[problem.describe(relative_to=root) for problem in error.problems])
                 return
             except UserError as error:
                 print(f"careerfolio: {error}", file=stderr)

@@ -144,3 +144,36 @@ def test_every_internal_link_of_the_site_resolves(site):
             if not resolved.exists():
                 missing.append(f"{page.relative_to(folder)} -> {target}")
     assert missing == []
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory):
+    """A record long enough that its lists link earlier years to pages of their own."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("long")
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "make_record.py"),
+                    "400", str(folder)], check=True, capture_output=True)
+    result = run_cli("build", "--no-pdf", "-C", folder / "record", "--out", folder / "out")
+    assert result.status == 0, result.stderr
+    handler = functools.partial(QuietHandler, directory=str(folder / "out" / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["achievements/index.html", "timeline/index.html", "years/2012/index.html"])
+def test_lists_split_by_year_pass_axe_and_fit_a_phone(long_site, browser, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems = open_page(browser, long_site + path, viewport={"width": 375, "height": 800})
+    assert problems == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page).response["violations"]]
+    assert violations == []
+    if path != "years/2012/index.html":
+        page.get_by_role("link", name="2012").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "2012"
+    page.context.close()
