@@ -209,7 +209,9 @@ def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
         for rule in RULES.values():
             print(f"{rule.id}  {rule.summary}", file=stdout)
         return ExitStatus.OK
-    result = check(arguments.root)
+    from generator.cache import Cache
+
+    result = check(arguments.root, cache=Cache.for_record(arguments.root))
     errors = result.errors
     advice = len(result.findings) - errors
     for finding in result.findings:

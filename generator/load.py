@@ -369,7 +369,7 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
     loader = RecordLoader(text)
     try:
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and could_be_hostile(text):
             refused = measure(node)
             if refused is not None:
                 spot, message, hint = refused
@@ -415,6 +415,16 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
                                         "keep one; YAML would silently use the last"))
             (keys if is_key else values)[location] = spot
     return SourceFile(path, data, values, keys), problems
+
+
+DEEP_INDENT = re.compile(rf"^[ \t-]{{{MAX_DEPTH - 1},}}", re.MULTILINE)
+
+
+def could_be_hostile(text: str) -> bool:
+    """Whether a document may break the bounds: only aliases (*name) multiply values, and
+    nesting deeper than MAX_DEPTH needs that many brackets or that much indentation."""
+    return ("*" in text or text.count("[") + text.count("{") >= MAX_DEPTH
+            or DEEP_INDENT.search(text) is not None)
 
 
 def measure(root: yaml.Node) -> tuple[Position, str, str] | None:

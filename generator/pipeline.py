@@ -463,14 +463,24 @@ class CheckResult:
         return sum(1 for finding in self.findings if finding.severity == "error")
 
 
-def check(root: Path, today: dt.date | None = None) -> CheckResult:
-    """Validate the record and, when it has no errors, coach the case."""
+def check(root: Path, today: dt.date | None = None, cache: Cache | None = None) -> CheckResult:
+    """Validate the record and, when it has no errors, coach the case.
+
+    Files are read through the same cache as builds, so a check after a build, or after an
+    edit of one file, parses only what changed.
+    """
     from generator.lint import advise
     from generator.problems import RecordProblems
-    from generator.validate import read_record
 
+    cache = cache if cache is not None else Cache()
     try:
-        record = read_record(root)
+        with build_lock(root):
+            root, settings_source, settings, settings_problems = _locate(root.resolve())
+            stats = cache.part("stats")
+            hashes = hash_folders(*_input_places(root, settings), stats)
+            cache.replace("stats", stats)
+            record = validate(root, settings, settings_source, settings_problems, hashes, cache, Timings())
+            cache.save()
     except RecordProblems as error:
         return CheckResult(tuple(error.problems), 0)
     return CheckResult(tuple(advise(record, today or build_date())),
