@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
-import jinja2.meta
 import jinja2.nodes
 import jinja2.sandbox
 from markupsafe import Markup

@@ -263,9 +263,3 @@ def write_in_parallel(folder: Path, contents: dict[str, bytes]) -> dict[str, os.
             list(pool.map(lambda path: path.mkdir(exist_ok=True), sorted(by_depth[depth])))
         names = sorted(contents)
         return dict(zip(names, pool.map(write, names)))
-
-
-def write_tree(target: Path, files: dict[str, bytes], copies: dict[str, Path]) -> int:
-    """Write one complete output (site or dossier) into `target`; count its files."""
-    report, _ = write_output(target, files, copies)
-    return report.files

@@ -7,7 +7,7 @@ import pytest
 from conftest import run_cli, tree_bytes
 
 from generator.problems import OutputRefused
-from generator.write import MARKER, check_output_location, write_tree
+from generator.write import MARKER, check_output_location, write_output
 
 
 def test_a_failed_build_leaves_the_previous_output_byte_identical(sample_record):
@@ -85,15 +85,15 @@ def test_the_home_folder_is_refused(tmp_path, monkeypatch):
         check_output_location(tmp_path / "home", record, record / "content")
 
 
-def test_write_tree_swaps_in_a_complete_tree(tmp_path):
+def test_a_new_output_is_written_whole_then_updated_to_exactly_the_new_files(tmp_path):
     target = tmp_path / "site"
-    write_tree(target, {"index.html": b"one", "a/b/index.html": b"two"}, {})
-    write_tree(target, {"index.html": b"three"}, {})
+    write_output(target, {"index.html": b"one", "a/b/index.html": b"two"}, {})
+    write_output(target, {"index.html": b"three"}, {})
     assert tree_bytes(target) == {MARKER: (target / MARKER).read_bytes(), "index.html": b"three"}
     assert sorted(os.listdir(tmp_path)) == ["site"]
 
 
-def test_write_tree_cleans_its_staging_folder_when_a_copy_fails(tmp_path):
+def test_a_failed_first_write_leaves_no_staging_folder(tmp_path):
     with pytest.raises(OSError):
-        write_tree(tmp_path / "site", {}, {"x.svg": Path(tmp_path / "missing.svg")})
+        write_output(tmp_path / "site", {}, {"x.svg": Path(tmp_path / "missing.svg")})
     assert os.listdir(tmp_path) == []
