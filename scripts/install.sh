@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Install careerfolio from this checkout, with what it needs from the system.
+# Install careerfolio from this checkout into .venv/, with what it needs from the system.
 #   scripts/install.sh          the tool, and the libraries WeasyPrint needs for the PDF
-#   scripts/install.sh --test   also the test tools: Chromium, poppler-utils, Java for vnu
+#   scripts/install.sh --test   also the test tools: Chromium, poppler-utils, git
+#
+# Debian's and Ubuntu's own Python refuse `pip install` outside a virtual environment
+# (PEP 668), so careerfolio gets one of its own: run it as .venv/bin/careerfolio, or
+# activate the environment with `. .venv/bin/activate`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,24 +17,41 @@ if [ "$want_tests" = 1 ]; then
   packages+=(chromium poppler-utils git)
 fi
 
-if command -v apt-get >/dev/null 2>&1; then
-  missing=()
-  for package in "${packages[@]}"; do
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
-    sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+if command -v apt-get >/dev/null 2>&1; then
+  apt_install "${packages[@]}"
 else
   echo "install.sh: not a Debian-like system; install Pango (for the PDF) with your package manager" >&2
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
+# A virtual environment needs Debian's python3-venv (ensurepip); add it when it is missing.
+if [ ! -x .venv/bin/python ]; then
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    if command -v apt-get >/dev/null 2>&1; then
+      version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+      apt_install python3-venv "python${version}-venv" 2>/dev/null || apt_install python3-venv
+    fi
+    python3 -m venv .venv
+  fi
+fi
+
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
 if [ "$want_tests" = 1 ]; then
-  python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 else
-  python3 -m pip install --quiet --disable-pip-version-check -e .
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import subprocess
+import sys
 
 import pytest
 from conftest import PROJECT, run_cli
@@ -176,7 +177,7 @@ def test_no_pdf_skips_the_pdf(sample_record):
 
 def test_weasyprint_is_not_imported_to_start_the_cli():
     code = "import sys, generator.cli; sys.exit('weasyprint' in sys.modules)"
-    assert subprocess.run(["python3", "-c", code], cwd=PROJECT, check=False).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], cwd=PROJECT, check=False).returncode == 0
 
 
 def git(folder, *arguments):
