@@ -14,7 +14,7 @@ def invalid_cases():
         yield pytest.param(folder, id=folder.name)
 
 
-@pytest.mark.parametrize("folder", invalid_cases())
+@pytest.mark.parametrize("folder", list(invalid_cases()))
 def test_invalid_record_reports_exactly_the_expected_problems(folder, monkeypatch):
     """Each invalid fixture keeps its expected problems as data, in expected.yaml."""
     expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
