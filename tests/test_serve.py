@@ -299,3 +299,18 @@ def test_a_templates_folder_made_while_serving_is_picked_up(served):
         '{% extends "base.html" %}{% block main %}<h1>Own template: {{ achievement.title }}</h1>{% endblock %}',
         encoding="utf-8")
     wait_until(lambda: b"Own template: Cut CI build time" in get(server.port, PAGE)[2])
+
+
+def test_serve_a_variant_with_its_dossier_and_pdf(sample_record):
+    server = Served(sample_record, "--variant", "platform-jobs", "--pdf")
+    try:
+        status, _, body = get(server.port, "/")
+        assert status == 200 and "Priya Raman — Platform engineering" in body.decode("utf-8")
+        dossier = sample_record / "output" / "platform-jobs" / "dossier"
+        assert (dossier / "dossier.pdf").is_file() and (dossier / "dossier.html").is_file()
+        before = (dossier / "dossier.html").read_bytes()
+        edit(sample_record / ACHIEVEMENT, "title: Cut CI build time", "title: Cut the CI build time")
+        wait_until(lambda: (dossier / "dossier.html").read_bytes() != before, 60)
+        assert b"Cut the CI build time" in (dossier / "dossier.html").read_bytes()
+    finally:
+        assert server.stop() == 130
