@@ -46,37 +46,52 @@ class MarkdownRenderer:
             for rule in ("html_block", "html_inline"):
                 self.parser.add_render_rule(rule, _render_raw_html)
         self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
-        # HTML by (text, way to the assets, inline): seeded with an earlier build's results
-        self.rendered: dict[tuple[str, str, bool], str] = dict(known or {})
-        self.used: set[tuple[str, str, bool]] = set()
+        # HTML by (text, way to the assets, inline, id prefix): seeded with an earlier build's results
+        self.rendered: dict[tuple[str, str, bool, str], str] = dict(known or {})
+        self.used: set[tuple[str, str, bool, str]] = set()
 
-    def render(self, text: str | None, asset_prefix: str = "", inline: bool = False) -> str:
-        """HTML for `text`; `asset_prefix` is the way from the page to the site's root."""
+    def render(self, text: str | None, asset_prefix: str = "", inline: bool = False, ids: str = "") -> str:
+        """HTML for `text`; `asset_prefix` is the way from the page to the site's root.
+
+        `ids` is the entry's own prefix for the ids of its headings and footnotes, so that
+        two stories with a `## Situation` can share one page, as they do in the dossier.
+        """
         if not text:
             return ""
-        links_assets = "assets/" in text
-        # only a text that links into assets/ renders differently from page to page
-        key = (text, asset_prefix if links_assets else "", inline)
+        key = self.key(text, asset_prefix, inline, ids)
         self.used.add(key)
         cached = self.rendered.get(key)
         if cached is None:
-            tokens, environment = self.parse(text, inline, keep=links_assets)
+            links_assets, named = bool(key[1]), bool(key[3])
+            tokens, environment = self.parse(text, inline, keep=links_assets or named)
+            environment = dict(environment)
             if links_assets:
                 tokens = with_asset_links(tokens, lambda path: asset_prefix + path)
-            cached = self.parser.renderer.render(tokens, self.parser.options, dict(environment))
+            if named:
+                tokens = with_prefixed_ids(tokens, ids)
+                environment["docId"] = ids
+            cached = self.parser.renderer.render(tokens, self.parser.options, environment)
             self.rendered[key] = cached
         return cached
 
-    def prerender(self, texts: Iterable[str | None]) -> None:
-        """Render many block texts at once on every core, before the templates ask for them.
+    @staticmethod
+    def key(text: str, asset_prefix: str, inline: bool, ids: str) -> tuple[str, str, bool, str]:
+        """What the HTML of `text` depends on: the way to the assets and the id prefix only
+        when the text links into assets/ or has headings or footnotes to name."""
+        links_assets = "assets/" in text
+        named = bool(ids) and not inline and ("#" in text or "[^" in text)
+        return (text, asset_prefix if links_assets else "", inline, ids if named else "")
+
+    def prerender(self, texts: Iterable[tuple[str | None, str]]) -> None:
+        """Render many block texts, each with its id prefix, at once on every core.
 
         Markdown parsing in Python is most of a large build; the texts are independent, so
         worker processes share them. The HTML is the same as rendering one by one. Texts
         that link into assets/ depend on the page and are left to `render`.
         """
-        wanted = {text for text in texts if text and "assets/" not in text}
-        self.used.update((text, "", False) for text in wanted)
-        todo = sorted(text for text in wanted if (text, "", False) not in self.rendered)
+        wanted = {self.key(text, "", False, ids) for text, ids in texts if text and "assets/" not in text}
+        self.used.update(wanted)
+        todo = sorted(key for key in wanted if key not in self.rendered)
         workers = min(os.cpu_count() or 1, 8)
         # fork is cheap and safe only in a process with one thread (serve has more)
         if (len(todo) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1
@@ -86,8 +101,8 @@ class MarkdownRenderer:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(self.allow_html,)) as pool:
             chunk = max(1, len(todo) // (workers * 8))
-            for text, html in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk)):
-                self.rendered[(text, "", False)] = html
+            for key, html in zip(todo, pool.map(_render_in_worker, todo, chunksize=chunk)):
+                self.rendered[key] = html
 
     def used_results(self) -> dict:
         """The HTML of every text this build used, to seed the next build."""
@@ -132,6 +147,29 @@ def without_unsafe_links(html: str) -> str:
     return LINK_ATTRIBUTE.sub(check, html)
 
 
+def with_prefixed_ids(tokens: list, prefix: str) -> list:
+    """The tokens, with each heading's id, and each link to one, prefixed: `prefix-situation`."""
+    named = {token.attrs["id"] for token in tokens
+             if token.type == "heading_open" and token.attrs and isinstance(token.attrs.get("id"), str)}
+    if not named:
+        return tokens
+
+    def rename(token_list: list) -> list:
+        result = []
+        for token in token_list:
+            attrs = dict(token.attrs) if token.attrs else {}
+            if token.type == "heading_open" and attrs.get("id") in named:
+                attrs["id"] = f"{prefix}-{attrs['id']}"
+            href = attrs.get("href")
+            if isinstance(href, str) and href.startswith("#") and href[1:] in named:
+                attrs["href"] = f"#{prefix}-{href[1:]}"
+            children = rename(token.children) if token.children else token.children
+            result.append(token.copy(attrs=attrs, children=children))
+        return result
+
+    return rename(tokens)
+
+
 def with_asset_links(tokens: list, to_output: Callable[[str], str]) -> list:
     """The tokens, with copies of those whose link or image points into assets/."""
     result = tokens
@@ -157,6 +195,7 @@ def _start_worker(allow_html: bool) -> None:
     _worker_renderer = MarkdownRenderer(allow_html=allow_html)
 
 
-def _render_in_worker(text: str) -> str:
+def _render_in_worker(key: tuple[str, str, bool, str]) -> str:
     assert _worker_renderer is not None
-    return _worker_renderer.render(text)
+    text, _, _, ids = key
+    return _worker_renderer.render(text, ids=ids)

@@ -338,10 +338,11 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
         dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience))
                         if request.dossier else None)
     with timings.stage("markdown"):
-        views = [case.achievements, case.projects]
+        bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         if dossier_case is not None:
-            views += [dossier_case.achievements, dossier_case.projects]
-        markdown.prerender(view.body for group in views for view in group)
+            bodies |= {(a.body, f"a-{a.id}") for a in dossier_case.achievements}
+            bodies |= {(p.body, f"p-{p.id}") for p in dossier_case.projects}
+        markdown.prerender(sorted(bodies))
     with timings.stage("render"):
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html)),
                          case_key=digest(inputs_key, repr(target.options)))

@@ -172,8 +172,8 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
     )
 
     @jinja2.pass_context
-    def markdown_filter(context: Any, text: str | None, inline: bool = False) -> Markup:
-        return Markup(markdown.render(text, context.get("asset_root", context["root"]), inline=inline))
+    def markdown_filter(context: Any, text: str | None, inline: bool = False, ids: str = "") -> Markup:
+        return Markup(markdown.render(text, context.get("asset_root", context["root"]), inline=inline, ids=ids))
 
     @jinja2.pass_context
     def url_filter(context: Any, path: str) -> str:

@@ -199,3 +199,19 @@ def test_the_cover_is_stamped_with_the_records_commit(sample_record):
     run_cli("build", "-C", sample_record, "--no-pdf")
     html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
     assert f"commit {stamp.commit} + uncommitted changes" in html
+
+
+def test_stories_that_share_headings_and_footnotes_keep_their_ids_apart(sample_record):
+    """Two STAR stories with `## Situation` and a footnote: no id twice, no PDF warning, PDF reused."""
+    for path in sorted((sample_record / "content" / "achievements").glob("*.md"))[:3]:
+        path.write_text(path.read_text(encoding="utf-8") + "\n## Situation\n\nIt was slow.[^1]\n\n"
+                        "See [the situation](#situation).\n\n[^1]: Measured in CI.\n", encoding="utf-8")
+    first = run_cli("build", "-C", sample_record)
+    assert first.status == 0 and "PDF warning" not in first.stdout, first.stdout
+    html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for anchor in re.findall(r'href="#([^"]+)"', html):
+        assert anchor in ids, anchor  # every link inside the dossier lands somewhere
+    again = run_cli("build", "-C", sample_record)
+    assert "dossier.pdf unchanged since the last build" in again.stdout

@@ -80,11 +80,12 @@ def test_markdown_rendered_on_every_core_is_the_same_html(monkeypatch):
              f"| a | b |\n|---|---|\n| {i} | x |\n\nA note[^1].\n\n[^1]: Footnote {i}.\n" for i in range(30)]
     texts += ["<b>raw</b> [bad](javascript:alert(1))", "![chart](assets/chart.png)"]
     parallel = MarkdownRenderer()
-    parallel.prerender(texts)
+    parallel.prerender((text, f"a-{index}") for index, text in enumerate(texts))
     assert len(parallel.rendered) == len(texts) - 1  # a link into assets/ depends on the page
     sequential = MarkdownRenderer()
-    for text in texts:
-        assert parallel.render(text) == sequential.render(text)
+    for index, text in enumerate(texts):
+        assert parallel.render(text, ids=f"a-{index}") == sequential.render(text, ids=f"a-{index}")
+    assert 'id="a-3-part-3"' in parallel.render(texts[3], ids="a-3")
     assert "&lt;b&gt;raw&lt;/b&gt;" in parallel.render(texts[-2]) and "href" not in parallel.render(texts[-2])
 
 
