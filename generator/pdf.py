@@ -80,8 +80,10 @@ def make_pdf(dossier: RenderedSite) -> tuple[bytes, int, list[str]]:
         document = weasyprint.HTML(string=dossier.files["dossier.html"].decode("utf-8"),
                                    base_url=ORIGIN + "dossier.html", url_fetcher=MemoryFetcher())
         rendered = document.render()
+        # PDF/UA-1: tagged, with a structure tree and XMP metadata, for screen readers (~7% slower)
         pdf = rendered.write_pdf(
-            pdf_identifier=hashlib.sha256(dossier.files["dossier.html"]).hexdigest()[:32].encode())
+            pdf_identifier=hashlib.sha256(dossier.files["dossier.html"]).hexdigest()[:32].encode(),
+            pdf_variant="pdf/ua-1")
     finally:
         logger.removeHandler(handler)
     return pdf, len(rendered.pages), handler.messages

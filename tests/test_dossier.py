@@ -215,3 +215,22 @@ def test_stories_that_share_headings_and_footnotes_keep_their_ids_apart(sample_r
         assert anchor in ids, anchor  # every link inside the dossier lands somewhere
     again = run_cli("build", "-C", sample_record)
     assert "dossier.pdf unchanged since the last build" in again.stdout
+
+
+def test_the_pdf_is_tagged_for_screen_readers(sample_dossier):
+    info = subprocess.run(["pdfinfo", str(sample_dossier / "dossier.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE), info
+
+
+def test_the_outline_reads_as_the_packets_contents(sample_dossier):
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    outline = list(titles(PdfReader(sample_dossier / "dossier.pdf").outline))
+    html = (sample_dossier / "dossier.html").read_text(encoding="utf-8")
+    goals = re.findall(r'<h3 data-bookmark="([^"]+)"', html)
+    assert goals and all(goal in outline for goal in goals)  # the title alone, not its status badge
+    assert not [title for title in outline if title.endswith(("in progress", "planned", "done"))]
+    assert "Achievements" in outline and "Goals and plan" in outline
