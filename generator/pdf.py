@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import re
+import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -88,3 +90,44 @@ def make_pdf(dossier: RenderedSite) -> tuple[bytes, int, list[str]]:
         logger.removeHandler(handler)
     return pdf, len(rendered.pages), handler.messages
 
+
+
+NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+?)"')
+
+
+def summarise_warnings(warnings: list[str]) -> list[str]:
+    """WeasyPrint's warnings, each said once: characters no font covers in one line, with the
+    fonts to install, and every other warning with how often it came."""
+    missing: dict[str, None] = {}
+    others: dict[str, int] = {}
+    for warning in warnings:
+        match = NOTDEF.search(warning)
+        if match:
+            missing.update(dict.fromkeys(match.group(1)))
+        else:
+            others[warning] = others.get(warning, 0) + 1
+    lines = []
+    if missing:
+        characters = " ".join(missing)
+        packages = []
+        if any(0x2E80 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7AF or 0xF900 <= ord(c) <= 0xFAFF
+               for c in missing):
+            packages.append("fonts-noto-cjk")
+        if any(ord(c) >= 0x1F000 or 0x2600 <= ord(c) <= 0x27BF for c in missing):
+            packages.append("fonts-noto-color-emoji")
+        packages = packages or ["fonts-noto"]
+        noun = "character has" if len(missing) == 1 else "characters have"
+        lines.append(f"{len(missing)} {noun} no font on this machine: {characters} — install a font that "
+                     f"covers them, e.g. {' and '.join(packages)}, then build again")
+    lines.extend(f"{warning}" + (f" (×{count})" if count > 1 else "") for warning, count in others.items())
+    return lines
+
+
+def fonts_digest() -> str:
+    """What fonts this machine has, so a PDF made without some of them is made again once they are there."""
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True,
+                                 timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return hashlib.sha256("\n".join(sorted(listing.splitlines())).encode()).hexdigest()

@@ -385,21 +385,27 @@ def theme_of(record: Record, target: Target) -> Any:
 
 def make_or_reuse_pdf(dossier: RenderedSite, fingerprint: str, paper: str, cache: Cache,
                       warnings: list[str]) -> tuple[bytes | None, str]:
-    """The dossier's PDF: the last one when made from exactly the same inputs, else a new one."""
+    """The dossier's PDF: the last one when made from exactly the same inputs, else a new one.
+
+    A PDF made with warnings (characters no font covers) is reused too, as long as the
+    machine's fonts are the ones it was made with; its warnings are said again, once each.
+    """
     from generator.cli_text import count
     from generator.dossier import PDF_NAME
-    from generator.pdf import PANGO_HINT, PdfUnavailable, make_pdf
+    from generator.pdf import PANGO_HINT, PdfUnavailable, fonts_digest, make_pdf, summarise_warnings
 
-    stored = cache.part("pdf")
-    if fingerprint in stored:
-        return stored[fingerprint], f"{PDF_NAME} unchanged since the last build"
+    stored = cache.part("pdf").get(fingerprint)
+    if stored is not None:
+        pdf, found, fonts = stored
+        if not found or fonts == fonts_digest():
+            warnings.extend(f"PDF warning: {line}" for line in summarise_warnings(found))
+            return pdf, f"{PDF_NAME} unchanged since the last build"
     try:
         pdf, pages, found = make_pdf(dossier)
     except PdfUnavailable as error:
         return None, f"no PDF: {error} — {PANGO_HINT}"
-    warnings.extend(f"PDF warning: {warning}" for warning in found)
-    if not found:  # a PDF made with warnings is made again next time
-        cache.replace("pdf", {fingerprint: pdf})
+    warnings.extend(f"PDF warning: {line}" for line in summarise_warnings(found))
+    cache.replace("pdf", {fingerprint: (pdf, found, fonts_digest() if found else "")})
     return pdf, f"{PDF_NAME} ({count(pages, 'page')}, {paper})"
 
 

@@ -234,3 +234,33 @@ def test_the_outline_reads_as_the_packets_contents(sample_dossier):
     assert goals and all(goal in outline for goal in goals)  # the title alone, not its status badge
     assert not [title for title in outline if title.endswith(("in progress", "planned", "done"))]
     assert "Achievements" in outline and "Goals and plan" in outline
+
+
+def test_characters_without_a_font_are_said_once_and_do_not_stop_the_pdf_being_reused(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import FIXTURES
+
+    import generator.pdf
+
+    record = tmp_path / "record"
+    shutil.copytree(FIXTURES / "base", record)
+    profile = record / "content" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("name: Ada Example", "name: 多区域 Ada 多"),
+                       encoding="utf-8")
+    monkeypatch.setattr(generator.pdf, "fonts_digest", lambda: "fonts as they are")
+    first = run_cli("build", "-C", record, "--out", tmp_path / "one")
+    assert first.status == 0
+    warnings = [line for line in first.stdout.splitlines() if "PDF warning" in line]
+    if not warnings:
+        pytest.skip("this machine has a font for these characters")
+    assert len(warnings) == 1 and "3 characters have no font on this machine: 多 区 域" in warnings[0]
+    assert "fonts-noto-cjk" in warnings[0] and "pages, A4" in first.stdout
+    # the same dossier again (into another folder): the PDF made with warnings is reused
+    second = run_cli("build", "-C", record, "--out", tmp_path / "two")
+    assert "dossier.pdf unchanged since the last build" in second.stdout
+    assert [line for line in second.stdout.splitlines() if "PDF warning" in line] == warnings
+    # a font was installed: the PDF is made again, for the font may cover the characters
+    monkeypatch.setattr(generator.pdf, "fonts_digest", lambda: "a font was installed")
+    third = run_cli("build", "-C", record, "--out", tmp_path / "three")
+    assert "pages, A4" in third.stdout
