@@ -226,7 +226,8 @@ def build_feedback(record: Record, gate: Gate, names: Names) -> tuple[FeedbackVi
         feedback.append(FeedbackView(
             id=entry.id, quote=model.quote, author=model.author, role=model.role,
             relation=model.relation, date=model.date, source=model.source,
-            competencies=names.competency_references(model.competencies), visibility=model.visibility))
+            competencies=names.competency_references(model.competencies), visibility=model.visibility,
+            featured=model.featured))
     feedback.sort(key=lambda f: (-_ordinal(f.date), f.author.casefold()))
     return tuple(feedback)
 

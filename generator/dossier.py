@@ -26,10 +26,17 @@ DOSSIER_STATIC = (DOSSIER_STYLESHEET, "fonts/")
 
 
 def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                   paper: str, stamp: Stamp) -> RenderedSite:
-    """dossier.html, its stylesheet and fonts, and the evidence files it links to."""
+                   paper: str, stamp: Stamp, full: int = 12) -> RenderedSite:
+    """dossier.html, its stylesheet and fonts, and the evidence files it links to.
+
+    `full` achievements are told at length, the rest in one line each, so that a long
+    career still makes a packet a committee reads, not a book.
+    """
+    packet = case.packet(full)
     context = {"case": case, "root": "", "asset_root": "", "paper": paper, "stamp": stamp,
-               "canonical": None, "page": None}
+               "canonical": None, "page": None, "packet": packet,
+               "told": frozenset(achievement.id for achievement in packet.full),
+               "projects": case.projects_packet(full), "quotes": case.feedback_packet(full)}
     html = templates.get("dossier.html").render(context).encode("utf-8")
     copies = {relative: source for relative, source in static_files(chain).items()
               if relative.startswith(DOSSIER_STATIC)}

@@ -344,6 +344,7 @@ class Feedback(Model):
     source: str | None = described(None, "Where it was said, so it can be checked.", "H1 2025 review")
     competencies: list[str] = competencies_field()
     visibility: Visibility = visibility_field()
+    featured: bool = described(False, "Show it first on the home page and in the dossier.", True)
     check: CheckSettings | None = check_field()
 
 
@@ -369,6 +370,9 @@ class ReviewPeriod(Model):
 class DossierSettings(Model):
     paper: Literal["A4", "Letter"] = described("A4", "The PDF's paper size.", "Letter")
     audience: Audience = described("internal", "Who the dossier is for.", "public")
+    full: int = described(12, "How many achievements the dossier tells in full (STAR form, impact, evidence): "
+                          "the featured ones first, then the most quantified and broadest; the others get "
+                          "one line each.", 8, ge=0)
 
 
 class MarkdownSettings(Model):

@@ -7,6 +7,7 @@ audience may see; references to entries the audience may not see are already gon
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,7 @@ class FeedbackView:
     source: str | None
     competencies: tuple[Reference, ...]
     visibility: str
+    featured: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,27 @@ class TagView:
     projects: tuple[ProjectView, ...]
 
 
+def strength_rank(achievement: AchievementView) -> tuple:
+    """The order in which achievements argue a case: featured first, then the most quantified,
+    then the broadest (most competencies), then the newest."""
+    return (not achievement.featured, -len(achievement.impacts), -len(achievement.competencies),
+            -achievement.date.first_day.toordinal(), achievement.title.casefold())
+
+
+@dataclass(frozen=True)
+class Packet:
+    """Entries as a packet tells them: the strongest in full, the others in one line each."""
+
+    full: tuple
+    brief: tuple  # in the order of the list they came from
+
+
+def split(items: tuple, rank: Callable[[Any], Any], full: int) -> Packet:
+    ranked = sorted(items, key=rank)[:full]
+    told = {id(item) for item in ranked}
+    return Packet(tuple(ranked), tuple(item for item in items if id(item) not in told))
+
+
 @dataclass(frozen=True)
 class Case:
     """Everything a theme may show for one audience, already filtered and summed."""
@@ -224,10 +247,28 @@ class Case:
 
     @property
     def strongest(self) -> tuple[AchievementView, ...]:
-        """The three achievements that argue the case best: featured, quantified, broad."""
-        ranked = sorted(self.achievements, key=lambda a: (
-            not a.featured, -len(a.impacts), -len(a.competencies), -a.date.first_day.toordinal()))
-        return tuple(ranked[:3])
+        """The three achievements that argue the case best (see `strength_rank`)."""
+        return tuple(sorted(self.achievements, key=strength_rank)[:3])
+
+    def packet(self, full: int) -> Packet:
+        """The achievements as the dossier tells them: the `full` strongest at length, in that
+        order; the rest one line each, newest first."""
+        return split(self.achievements, strength_rank, full)
+
+    def projects_packet(self, full: int) -> Packet:
+        """Projects as the dossier tells them: featured and active ones, with the most
+        achievements, at length; the rest one line each."""
+        return split(self.projects, lambda p: (not p.featured, p.status != "active", -len(p.achievements)), full)
+
+    @property
+    def quotes(self) -> tuple[FeedbackView, ...]:
+        """Feedback as a case quotes it: the featured first, then the newest."""
+        return tuple(sorted(self.feedback, key=lambda f: (not f.featured, -(f.date.last_day.toordinal()
+                                                                           if f.date else 0))))
+
+    def feedback_packet(self, full: int) -> Packet:
+        """Feedback as the dossier quotes it: featured, then newest, `full` in full."""
+        return split(self.quotes, lambda item: 0, full)
 
     @property
     def gaps(self) -> tuple[CompetencyView, ...]:

@@ -75,7 +75,8 @@ def sample_dossier(tmp_path_factory):
 
 def test_contents_page_numbers_match_the_pages_the_chapters_start_on(sample_dossier):
     pages = pdf_pages(sample_dossier / "dossier.pdf")
-    contents = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Contents"))
+    contents = next(i for i, text in enumerate(pages) if re.search(r"^Contents\s*$", text, re.MULTILINE))
+    assert contents == 0  # the contents share the cover's page: eight lines do not deserve one
     entries = re.findall(r"^(Executive summary|Evidence matrix|Achievements|Projects|What others say|"
                          r"Certifications and learning|Goals and plan|Index of achievements)\s*(\d+)\s*$",
                          pages[contents], re.MULTILINE)
@@ -264,3 +265,32 @@ def test_characters_without_a_font_are_said_once_and_do_not_stop_the_pdf_being_r
     monkeypatch.setattr(generator.pdf, "fonts_digest", lambda: "a font was installed")
     third = run_cli("build", "-C", record, "--out", tmp_path / "three")
     assert "pages, A4" in third.stdout
+
+
+def test_a_long_record_makes_a_packet_the_featured_and_strongest_in_full(tmp_path):
+    record = tmp_path / "record"
+    subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "make_record.py"), "40", str(tmp_path)],
+                   check=True, capture_output=True)
+    first = min((record / "content" / "achievements").glob("*.md"))
+    first.write_text(first.read_text(encoding="utf-8").replace("\n---\n", "\nfeatured: true\n---\n", 1)
+                     .replace("visibility: private", "visibility: internal"), encoding="utf-8")
+    feedback = record / "content" / "feedback.yaml"
+    text = feedback.read_text(encoding="utf-8")
+    last_quote = text.rstrip().rsplit("\n- ", 1)[1].split("\n")[0]
+    feedback.write_text(text.rstrip() + "\n  featured: true\n", encoding="utf-8")
+    assert run_cli("build", "--no-pdf", "-C", record).status == 0
+    html = (record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    told = re.findall(r'<article class="achievement" id="a-([^"]+)"', html)
+    featured = {path.stem for path in (record / "content" / "achievements").glob("*.md")
+                if "\nfeatured: true" in path.read_text(encoding="utf-8")}
+    assert len(told) == 12 and first.stem in told
+    ranks = [stem in featured for stem in told]
+    assert ranks == sorted(ranks, reverse=True)  # every featured achievement before any other
+    brief = re.findall(r'<li id="a-([^"]+)"', html)
+    assert brief and not set(brief) & set(told)
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    assert all(anchor in ids for anchor in re.findall(r'href="#([^"]+)"', html))
+    quotes = re.findall(r'<figure class="quote" id="f-[^"]+">\s*<blockquote>(.*?)</blockquote>', html, re.DOTALL)
+    assert last_quote.split(": ", 1)[1].strip('"')[:20] in quotes[0]  # the featured quote leads
+    home = (record / "output" / "site" / "index.html").read_text(encoding="utf-8")
+    assert last_quote.split(": ", 1)[1].strip('"')[:20] in home

@@ -51,7 +51,7 @@ def first_event(port: int, timeout: float = 10) -> dict:
         connection.close()
 
 
-def wait_until(condition, timeout: float = 15, interval: float = 0.05):
+def wait_until(condition, timeout: float = 40, interval: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -268,13 +268,13 @@ def test_the_open_page_reloads_keeps_its_place_and_shows_problems(sample_record)
             page.wait_for_timeout(300)  # the event stream connects
             page.evaluate("window.scrollTo(0, 500)")
             edit(sample_record / ACHIEVEMENT, "title: Cut CI build time", "title: Reloaded, cut CI build time")
-            page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded')", timeout=15000)
-            page.wait_for_function("window.scrollY > 400", timeout=5000)
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded')", timeout=40000)
+            page.wait_for_function("window.scrollY > 400", timeout=20000)
             edit(sample_record / ACHIEVEMENT, "date: 2025-03-14", "date: 2025-02-30")
-            overlay = page.wait_for_selector("[role=alert]", timeout=15000)
+            overlay = page.wait_for_selector("[role=alert]", timeout=40000)
             assert "has no day 30" in overlay.text_content()
             edit(sample_record / ACHIEVEMENT, "date: 2025-02-30", "date: 2025-03-14")
-            page.wait_for_selector("[role=alert]", state="detached", timeout=15000)
+            page.wait_for_selector("[role=alert]", state="detached", timeout=40000)
             browser.close()
     finally:
         server.stop()
