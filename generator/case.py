@@ -182,11 +182,13 @@ def build_projects(entries: list[Entry], achievements: tuple[AchievementView, ..
 
 
 def build_certifications(record: Record, gate: Gate, names: Names) -> tuple[CertificationView, ...]:
-    """Valid ones first, newest first; each with its status on the build date."""
+    """Those valid at some time in the review period, valid ones first, newest first; each with
+    its status on the build date. One earned before the period and valid through it counts."""
     certifications = []
     for entry in record.collection("certifications"):
         model = entry.model
-        if not gate.admits(entry, model.earned, model.earned):
+        # a certification counts while it is valid: from when it was earned until it expires
+        if not gate.admits(entry, model.earned, model.expires):
             continue
         certifications.append(CertificationView(
             id=entry.id, name=model.name, issuer=model.issuer, earned=model.earned,

@@ -302,6 +302,8 @@ class Watcher:
                 if folder not in scheduled and folder.is_dir():
                     observer.schedule(handler, str(folder), recursive=True)
                     scheduled.add(folder)
+                    # files written into it before it was watched would be missed: build again
+                    watcher.notice(str(folder))
 
         class TopEvents(Events):
             def on_any_event(self, event) -> None:

@@ -73,8 +73,10 @@ def test_coverage_marks_gaps_and_weights(tmp_path):
 def test_the_review_period_leaves_old_entries_out_of_the_case():
     case = case_for("public", since=PartialDate(2025, 3))
     assert case.achievements == ()
-    # the public achievement, certification, feedback and learning all predate March 2025
-    assert ("outside the period", 4) in case.left_out
+    # the public achievement, feedback and learning all predate March 2025; the certification,
+    # earned before, never expires and so is valid during the period
+    assert ("outside the period", 3) in case.left_out
+    assert [c.name for c in case.certifications] == ["Public cert"]
 
 
 def test_an_ongoing_period_overlaps_any_later_window():
@@ -118,3 +120,17 @@ def test_goal_progress_counts_done_goals_as_complete_and_ignores_dropped(tmp_pat
                               "- {title: C, status: dropped, progress: 0}\n",
     })
     assert build_case(read_record(tmp_path), CaseOptions(today=TODAY)).plan_progress == 75
+
+
+def test_a_certification_valid_during_the_period_counts_even_if_earned_before(tmp_path):
+    write_record(tmp_path, {
+        "careerfolio.yaml": "period: {since: 2024-01-01}\n",
+        "content/profile.yaml": "name: Cert Person\n",
+        "content/certifications.yaml": (
+            "- {name: Still valid, earned: 2022-05, expires: 2026-05}\n"
+            "- {name: Never expires, earned: 2021-01}\n"
+            "- {name: Expired before, earned: 2019-01, expires: 2023-06}\n"
+            "- {name: Earned inside, earned: 2024-03}\n"),
+    })
+    names = {c.name for c in build_case(read_record(tmp_path), CaseOptions(today=TODAY)).certifications}
+    assert names == {"Still valid", "Never expires", "Earned inside"}
