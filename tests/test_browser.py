@@ -177,3 +177,17 @@ def test_lists_split_by_year_pass_axe_and_fit_a_phone(long_site, browser, path):
         page.get_by_role("link", name="2012").click()
         assert page.get_by_role("heading", level=1).inner_text() == "2012"
     page.context.close()
+
+
+def test_the_dossier_html_passes_axe_too(site, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    _, folder = site
+    dossier = folder.parent / "dossier" / "dossier.html"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(dossier.as_uri())
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page).response["violations"]]
+    assert violations == []
+    assert page.locator("main").count() == 1
+    context.close()
