@@ -11,6 +11,7 @@ import functools
 import json
 import multiprocessing
 import os
+import re
 import threading
 import traceback
 from collections.abc import Callable, Collection, Iterator
@@ -183,6 +184,7 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         markdown=markdown_filter, url=url_filter, date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
         percent=format_percent, number=format_number, slug=slugify, iso=lambda d: d.iso() if d else "",
+        minus=with_minus_sign,
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)
                                             .replace("<", "\\u003c")),
     )
@@ -543,6 +545,11 @@ def absolute_url(base_url: str | None, path: str) -> str | None:
     if not base_url:
         return None
     return urljoin(base_url.rstrip("/") + "/", path)
+
+
+def with_minus_sign(text: Any) -> str:
+    """A number written as text, with a real minus sign: '-20%' reads −20%, as every number here does."""
+    return re.sub(r"(?<![\w-])-(?=\d)", "\u2212", str(text))
 
 
 def format_date(value: PartialDate | dt.date | None) -> str:

@@ -294,3 +294,19 @@ def test_a_long_record_makes_a_packet_the_featured_and_strongest_in_full(tmp_pat
     assert last_quote.split(": ", 1)[1].strip('"')[:20] in quotes[0]  # the featured quote leads
     home = (record / "output" / "site" / "index.html").read_text(encoding="utf-8")
     assert last_quote.split(": ", 1)[1].strip('"')[:20] in home
+
+
+def test_nothing_in_the_dossier_is_set_under_8_points():
+    css = (PROJECT / "themes" / "default" / "static" / "css" / "dossier.css").read_text(encoding="utf-8")
+    sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)pt", css)]
+    assert sizes and min(sizes) >= 8
+
+
+def test_goals_say_only_what_they_have_and_write_minus_signs(sample_dossier):
+    html = (sample_dossier / "dossier.html").read_text(encoding="utf-8")
+    goals = re.findall(r'<article class="goal".*?</article>', html, re.DOTALL)
+    assert goals
+    for goal in goals:
+        advanced = re.search(r'<th scope="row">Advanced by</th><td>(.*?)</td>', goal, re.DOTALL)
+        assert advanced is None or advanced.group(1).strip(), "an empty 'Advanced by'"
+    assert "Target</th><td>−20%" in html and "Target</th><td>-20%" not in html
