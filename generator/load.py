@@ -276,13 +276,6 @@ def read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def load_record(root: Path, content_dir: Path, settings: SourceFile | None = None) -> RawRecord:
-    """Read every file of the record; collect, never raise, what cannot be read."""
-    files = [load_file(file, None if file.refusal else read_bytes(file.path))
-             for file in discover_files(content_dir, root)]
-    return assemble_record(root, content_dir, settings, files)
-
-
 def assemble_record(root: Path, content_dir: Path, settings: SourceFile | None,
                     files: list[LoadedFile]) -> RawRecord:
     """The record from its files, each collection's entries in file order."""

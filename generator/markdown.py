@@ -24,6 +24,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 PARALLEL_THRESHOLD = 400
 
 
+def can_fork() -> bool:
+    """Whether forking helps and is safe: several cores, and one thread (serve has more)."""
+    return ((os.cpu_count() or 1) >= 2 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
 class MarkdownRenderer:
     """One configured parser per build, shared by the site and the dossier.
 
@@ -93,9 +99,7 @@ class MarkdownRenderer:
         self.used.update(wanted)
         todo = sorted(key for key in wanted if key not in self.rendered)
         workers = min(os.cpu_count() or 1, 8)
-        # fork is cheap and safe only in a process with one thread (serve has more)
-        if (len(todo) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if len(todo) < PARALLEL_THRESHOLD or not can_fork():
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,

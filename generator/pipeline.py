@@ -324,8 +324,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
     """
     from generator.case import build_case
     from generator.dossier import render_dossier, source_hash
-    from generator.markdown import MarkdownRenderer
-    from generator.render import Elsewhere, Templates, can_fork, page_keys, render_site
+    from generator.markdown import MarkdownRenderer, can_fork
+    from generator.render import Elsewhere, Templates, page_keys, render_site
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})

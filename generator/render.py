@@ -12,7 +12,6 @@ import json
 import multiprocessing
 import os
 import re
-import threading
 import traceback
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
 from generator.load import inside
-from generator.markdown import MarkdownRenderer
+from generator.markdown import MarkdownRenderer, can_fork
 from generator.model import Model, PartialDate, Period
 from generator.numbers import (
     format_amount,
@@ -430,12 +429,6 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 
 # Below this many pages, a second process costs more than it saves.
 PARALLEL_PAGES = 300
-
-
-def can_fork() -> bool:
-    """Whether forking helps and is safe: several cores, and one thread (serve has more)."""
-    return ((os.cpu_count() or 1) >= 2 and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
 
 
 class Elsewhere:
