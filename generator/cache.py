@@ -186,6 +186,14 @@ def build_lock(root: Path, waiting: Callable[[str], None] | None = None) -> Iter
             fcntl.flock(stream, fcntl.LOCK_UN)
 
 
+LINK_HASH = "link to "
+
+
+def is_link_hash(content: str) -> bool:
+    """Whether a hash from `hash_folders` stands for a link, whose target's bytes it does not cover."""
+    return content.startswith(LINK_HASH)
+
+
 def hash_folders(folders: list[Path], files: list[Path], known: dict | None = None) -> dict[str, str]:
     """The content hash of every file in `folders` (recursively, no hidden files) and of `files`.
 
@@ -199,7 +207,7 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
     def hash_of(path: str) -> str:
         if os.path.islink(path):  # what a link says, never what it leads to: it may lead out of the record
             try:
-                return "link to " + os.readlink(path)
+                return LINK_HASH + os.readlink(path)
             except OSError:
                 return "missing"
         try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import Cache, build_lock, digest, hash_folders, tool_digest
+from generator.cache import Cache, build_lock, digest, hash_folders, is_link_hash, tool_digest
 from generator.history import read_stamp
 from generator.problems import OutputRefused, UsageError
 from generator.vocabulary import SETTINGS_FILE
@@ -185,14 +185,10 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
             for output in previous["result"].outputs))
 
     timings = Timings()
+    reading = read(root, cache, timings, (previous["places"], hashed) if hashed is not None else None)
+    record, input_hashes = reading.record, reading.hashes
     with timings.stage("read"):
-        root, settings_source, settings, settings_problems = _locate(root)
-        record_inputs = _input_places(root, settings)
-        input_hashes = hashed if hashed is not None and record_inputs == previous["places"] else \
-            hash_folders(*record_inputs, stats)
-        cache.replace("stats", {path: stats[path] for path in input_hashes if path in stats})
-        stamp = read_stamp(root) if request.dossier else None
-    record = validate(root, settings, settings_source, settings_problems, input_hashes, cache, timings)
+        stamp = read_stamp(record.root) if request.dossier else None
     targets = plan_targets(record, request, today)
     for target in targets:
         check_output_location(target.folder, record.root, record.content_dir)
@@ -203,18 +199,39 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
                for target in targets]
     results = write(planned, cache, timings)
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
-    cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": record_inputs,
+    cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
                             "stamp": stamp, "result": result})
     return result
 
 
-def _locate(root: Path) -> tuple[Path, Any, Settings, list[Problem]]:
+@dataclass(frozen=True)
+class Reading:
+    """The record as read, with what it was read from: the places and their content hashes."""
+
+    record: Record
+    places: tuple  # (folders, files), see `input_places`
+    hashes: dict  # path -> content hash
+
+
+def read(root: Path, cache: Cache, timings: Timings, known: tuple | None = None) -> Reading:
+    """Locate the record, hash everything a build reads, and read and validate the record.
+
+    `known` is (places, hashes) just taken for the same record, to be used if the places
+    are still the same. Raise RecordProblems with every problem of the record.
+    """
     from generator.validate import locate_record
 
-    return locate_record(root)
+    with timings.stage("read"):
+        root, settings_source, settings, settings_problems = locate_record(root)
+        places = input_places(root, settings)
+        stats = cache.part("stats")
+        hashes = known[1] if known is not None and known[0] == places else hash_folders(*places, stats)
+        cache.replace("stats", {path: stats[path] for path in hashes if path in stats})
+    record = validate(root, settings, settings_source, settings_problems, hashes, cache, timings)
+    return Reading(record, places, hashes)
 
 
-def _input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path]]:
+def input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path]]:
     """The folders and files a build reads: when none of them changed, neither did the output."""
     from generator.themes import builtin_themes_dir
 
@@ -254,8 +271,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
         for file in files:
             # a link's hash is what it says, not what it leads to: read it every time
             known_hash = hashes.get(str(file.path), "")
-            key = (str(file.path), file.role, file.collection,
-                   None if known_hash.startswith("link to ") else known_hash)
+            key = (str(file.path), file.role, file.collection, None if is_link_hash(known_hash) else known_hash)
             found = known.get(key)
             if found is None:
                 data = None if file.refusal else read_bytes(file.path)
@@ -482,11 +498,7 @@ def check(root: Path, today: dt.date | None = None, cache: Cache | None = None) 
     cache = cache if cache is not None else Cache()
     try:
         with build_lock(root):
-            root, settings_source, settings, settings_problems = _locate(root.resolve())
-            stats = cache.part("stats")
-            hashes = hash_folders(*_input_places(root, settings), stats)
-            cache.replace("stats", stats)
-            record = validate(root, settings, settings_source, settings_problems, hashes, cache, Timings())
+            record = read(root.resolve(), cache, Timings()).record
             cache.save()
     except RecordProblems as error:
         return CheckResult(tuple(error.problems), 0)
