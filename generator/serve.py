@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.cache import Cache
 from generator.cli_text import count
-from generator.pipeline import BuildRequest, BuildResult, build
+from generator.pipeline import BuildRequest, BuildResult, build, input_places
 from generator.problems import RecordProblems, UsageError, UserError, display_path
 
 EVENTS_PATH = "/__careerfolio/events"
@@ -325,29 +325,32 @@ class ServeOptions:
     port: int = 8000
 
 
-def watched_folders(root: Path) -> list[Path]:
-    """The folders a build reads from, besides the record's top folder."""
-    from generator.validate import locate_record
+@dataclass(frozen=True)
+class ServePlaces:
+    """Where serve reads and writes: the record, the folders it watches, the output it serves."""
 
-    _, _, settings, _ = locate_record(root)
-    return [root / settings.content_dir, root / "templates", root / "themes"]
+    root: Path
+    watched: tuple[Path, ...]  # what a build reads, besides careerfolio.yaml at the top
+    output: Path  # the folder holding site/ (and dossier/)
 
 
-def output_site_folder(request: BuildRequest) -> tuple[Path, Path]:
-    """The record's folder and the site folder a build for `request` writes, even if the record is broken."""
+def serve_places(request: BuildRequest) -> ServePlaces:
+    """The places of `request`'s build, known even when the record itself is broken."""
     from generator.validate import locate_record
 
     root, _, settings, _ = locate_record(request.root)
+    folders, _ = input_places(root, settings)
     output = request.out if request.out is not None else root / settings.output_dir
     if request.variant:
         output = output / request.variant
-    return root, output
+    return ServePlaces(root, tuple(folders), output)
 
 
 def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
     """Build, serve and rebuild until interrupted; raise KeyboardInterrupt out on Ctrl-C."""
     request = replace(options.request, dossier=options.request.pdf)
-    root, output = output_site_folder(request)
+    places = serve_places(request)
+    root, output = places.root, places.output
     site = output / "site"
     if not is_loopback(options.host):
         print(f"careerfolio: serving on {options.host}: anyone on your network can read this record "
@@ -396,7 +399,7 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
     shown_host = f"[{host}]" if ":" in str(host) else host
     print(f"serving {display_path(site)}/ at http://{shown_host}:{port}/ — edit the record and the page "
           "reloads; Ctrl-C stops", file=stdout, flush=True)
-    watcher = Watcher(root, watched_folders(root), [output, cache.folder] if cache.folder else [output], rebuild)
+    watcher = Watcher(root, list(places.watched), [output, cache.folder] if cache.folder else [output], rebuild)
     observer = watcher.start()
     try:
         server.serve_forever(poll_interval=0.2)

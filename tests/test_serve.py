@@ -285,9 +285,10 @@ def test_serve_is_listed_in_the_help():
 
 
 def test_serve_watches_what_a_build_reads_and_not_its_output(sample_record):
-    from generator.serve import watched_folders
+    from generator.pipeline import BuildRequest
+    from generator.serve import serve_places
 
-    watched = watched_folders(sample_record.resolve())
+    watched = serve_places(BuildRequest(sample_record.resolve())).watched
     assert sample_record.resolve() / "content" in watched
     assert not any(folder == sample_record.resolve() / "output" or "output" in folder.parts for folder in watched)
 
