@@ -268,7 +268,8 @@ class Case:
 
     def feedback_packet(self, full: int) -> Packet:
         """Feedback as the dossier quotes it: featured, then newest, `full` in full."""
-        return split(self.quotes, lambda item: 0, full)
+        quotes = self.quotes
+        return Packet(quotes[:full], quotes[full:])
 
     @property
     def gaps(self) -> tuple[CompetencyView, ...]:

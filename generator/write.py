@@ -10,13 +10,13 @@ without the marker is the user's, and careerfolio never deletes or overwrites it
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import digest
 from generator.problems import OutputRefused
 
 MARKER = ".careerfolio-output"
@@ -92,10 +92,6 @@ class WriteReport:
 
 
 Manifest = dict  # relative path -> Written
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def still_there(folder: Path, relative: str, written: Written) -> bool:
@@ -177,7 +173,7 @@ def _place(folder: Path, relative: str, data: bytes, previous: Written | None,
            made: set[Path]) -> tuple[Written, bool]:
     """Write one file unless it already holds `data`; return its manifest entry and whether it was written."""
     destination = folder / relative
-    content = content_hash(data)
+    content = digest(data)
     if previous is not None and previous.content == content and still_there(folder, relative, previous):
         return previous, False
     if previous is None and destination.is_file() and destination.stat().st_size == len(data) \
@@ -227,7 +223,7 @@ def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
         contents = {relative: (source.read_bytes(), None) for relative, source in sorted(copies.items())}
         contents.update({relative: (data, keys.get(relative)) for relative, data in files.items()})
         written = write_in_parallel(staging, {relative: data for relative, (data, _) in contents.items()})
-        manifest = {relative: Written(status.st_size, status.st_mtime_ns, content_hash(contents[relative][0]),
+        manifest = {relative: Written(status.st_size, status.st_mtime_ns, digest(contents[relative][0]),
                                       contents[relative][1])
                     for relative, status in written.items()}
         staging.rename(target)
