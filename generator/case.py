@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,8 +104,13 @@ class Names:
         return tuple(Reference(collection, i, titles[i]) for i in ids if i in titles)
 
 
-def build_case(record: Record, options: CaseOptions) -> Case:
-    """Filter the record for one audience and period, then derive everything shown."""
+def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.date] | None = None) -> Case:
+    """Filter the record for one audience and period, then derive everything shown.
+
+    `updated` says when each file of the record last changed (from git), by path, for
+    records that show it.
+    """
+    updated = updated or {}
     gate = Gate(record, options)
     names = Names(record)
     # projects and goals first: achievements may link only to those the audience sees
@@ -115,8 +121,8 @@ def build_case(record: Record, options: CaseOptions) -> Case:
     names.projects = {e.id: e.model.title for e in project_entries}
     names.goals = {e.id: e.model.title for e in goal_entries}
 
-    achievements = build_achievements(record, gate, names)
-    projects = build_projects(project_entries, achievements)
+    achievements = build_achievements(record, gate, names, updated)
+    projects = build_projects(project_entries, achievements, updated)
     certifications = build_certifications(record, gate, names)
     goals = build_goals(goal_entries, achievements, names)
     feedback = build_feedback(record, gate, names)
@@ -141,7 +147,8 @@ def build_case(record: Record, options: CaseOptions) -> Case:
         assets=collect_assets(record, achievements, projects, feedback))
 
 
-def build_achievements(record: Record, gate: Gate, names: Names) -> tuple[AchievementView, ...]:
+def build_achievements(record: Record, gate: Gate, names: Names,
+                       updated: Mapping[str, dt.date]) -> tuple[AchievementView, ...]:
     """Newest first; each with its impacts in normalised units and only visible references."""
     achievements = []
     for entry in record.collection("achievements"):
@@ -161,12 +168,14 @@ def build_achievements(record: Record, gate: Gate, names: Names) -> tuple[Achiev
             tags=tuple(dict.fromkeys(model.tags)), collaborators=tuple(model.collaborators),
             evidence=tuple(EvidenceView(e.title, e.url, e.file) for e in model.evidence),
             star=model.star if model.star and any(model.star.model_dump().values()) else None,
-            body=entry.body, featured=model.featured, visibility=model.visibility))
+            body=entry.body, featured=model.featured, visibility=model.visibility,
+            updated=updated.get(str(entry.path))))
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
     return tuple(achievements)
 
 
-def build_projects(entries: list[Entry], achievements: tuple[AchievementView, ...]) -> tuple[ProjectView, ...]:
+def build_projects(entries: list[Entry], achievements: tuple[AchievementView, ...],
+                   updated: Mapping[str, dt.date]) -> tuple[ProjectView, ...]:
     """Active projects first, then by when they ended."""
     by_project = group_by_reference(achievements, "projects")
     projects = []
@@ -176,7 +185,7 @@ def build_projects(entries: list[Entry], achievements: tuple[AchievementView, ..
             id=entry.id, title=model.title, role=model.role, period=model.period, status=model.status,
             summary=model.summary, skills=tuple(model.skills), links=tuple(model.links),
             tags=tuple(model.tags), body=entry.body, featured=model.featured, visibility=model.visibility,
-            achievements=by_project.get(entry.id, ())))
+            achievements=by_project.get(entry.id, ()), updated=updated.get(str(entry.path))))
     projects.sort(key=lambda p: (p.status != "active", -(_period_end(p.period)), p.title.casefold()))
     return tuple(projects)
 

@@ -110,6 +110,18 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true",
                         help="write nothing; fail if the schemas there are missing or out of date")
 
+    diff = commands.add_parser(
+        "diff", parents=[common], help="what changed in the record between two git revisions",
+        description="Say what changed in the record since a git revision (a tag such as the last review's, a "
+        "branch, a commit): achievements added, removed or with new numbers, goals that moved, certifications "
+        "earned or expired, coverage of the ladder, feedback received. Reads git; never changes the work tree.")
+    diff.add_argument("before", metavar="REV", help="the older version, e.g. review-2025 or HEAD~10")
+    diff.add_argument("after", metavar="REV2", nargs="?", help="the newer version (default: the files as they are now)")
+    diff.add_argument("--format", choices=("text", "md", "json"), default="text",
+                      help="md: Markdown to paste into a review; json: for scripts")
+    diff.add_argument("--audience", choices=AUDIENCES, default="internal",
+                      help="whose view to compare (default: internal, like the dossier)")
+
     commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
     return parser
 
@@ -272,6 +284,16 @@ def run_schema(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
+def run_diff(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.changes import as_json, as_markdown, as_text
+    from generator.pipeline import diff
+
+    changes = diff(arguments.root, arguments.before, arguments.after, arguments.audience)
+    formatter = {"text": as_text, "md": as_markdown, "json": as_json}[arguments.format]
+    stdout.write(formatter(changes))
+    return ExitStatus.OK
+
+
 def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.themes import discover_themes
 
@@ -282,4 +304,4 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
-            "themes": run_themes}
+            "diff": run_diff, "themes": run_themes}

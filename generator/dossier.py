@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.history import Stamp
@@ -21,27 +22,38 @@ from generator.render import (
 from generator.themes import ThemeChain
 from generator.views import Case
 
+if TYPE_CHECKING:
+    from generator.changes import Changes
+
 PDF_NAME = "dossier.pdf"
 DOSSIER_STATIC = (DOSSIER_STYLESHEET, "fonts/")
 
 
 def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                   paper: str, stamp: Stamp, full: int = 12) -> RenderedSite:
+                   paper: str, stamp: Stamp, full: int = 12, since: Changes | None = None) -> RenderedSite:
     """dossier.html, its stylesheet and fonts, and the evidence files it links to.
 
     `full` achievements are told at length, the rest in one line each, so that a long
-    career still makes a packet a committee reads, not a book.
+    career still makes a packet a committee reads, not a book. `since` is what changed
+    since the last review (`dossier.since`), told in a chapter of its own.
     """
     packet = case.packet(full)
     context = {"case": case, "root": "", "asset_root": "", "paper": paper, "stamp": stamp,
                "canonical": None, "page": None, "packet": packet,
                "told": frozenset(achievement.id for achievement in packet.full),
-               "projects": case.projects_packet(full), "quotes": case.feedback_packet(full)}
+               "projects": case.projects_packet(full), "quotes": case.feedback_packet(full),
+               "since": since, "anchors": anchors(case) if since else frozenset()}
     html = templates.get("dossier.html").render(context).encode("utf-8")
     copies = {relative: source for relative, source in static_files(chain).items()
               if relative.startswith(DOSSIER_STATIC)}
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite({"dossier.html": html}, copies)
+
+
+def anchors(case: Case) -> frozenset[str]:
+    """The ids of the entries the dossier tells, as its links name them."""
+    return frozenset([f"a-{a.id}" for a in case.achievements] + [f"g-{g.id}" for g in case.goals]
+                     + [f"cert-{c.id}" for c in case.certifications] + [f"f-{f.id}" for f in case.feedback])
 
 
 def source_hash(dossier: RenderedSite, paper: str) -> str:

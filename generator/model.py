@@ -373,6 +373,8 @@ class DossierSettings(Model):
     full: int = described(12, "How many achievements the dossier tells in full (STAR form, impact, evidence): "
                           "the featured ones first, then the most quantified and broadest; the others get "
                           "one line each.", 8, ge=0)
+    since: Text | None = described(None, "A git revision, such as the tag of the last review: the dossier gains a "
+                                   "chapter on what changed since then.", "review-2025")
 
 
 class MarkdownSettings(Model):
@@ -401,6 +403,8 @@ class Settings(Model):
     period: ReviewPeriod = described(ReviewPeriod(), "The review window: entries outside it leave the case.",
                                      {"since": "2024-01-01"})
     dossier: DossierSettings = described(DossierSettings(), "The printable dossier.", {"paper": "Letter"})
+    show_updated: bool = described(False, "Show when each achievement and project last changed, from git "
+                                   "history; the sitemap uses it too.", True)
     markdown: MarkdownSettings = described(MarkdownSettings(), "How Markdown is rendered.",
                                            {"allow_html": False})
     variants: dict[str, Variant] = described({}, "Named, tailored builds: `build --variant NAME`.",

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cache import Cache, build_lock, digest, hash_folders, is_link_hash, tool_digest
-from generator.history import read_stamp
+from generator.history import last_changes, read_stamp
 from generator.problems import OutputRefused, UsageError
 from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
@@ -39,6 +39,7 @@ from generator.write import (
 
 if TYPE_CHECKING:
     from generator.case import CaseOptions
+    from generator.changes import Changes
     from generator.model import PartialDate, Settings
     from generator.problems import Problem
     from generator.render import RenderedSite
@@ -188,20 +189,50 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
     reading = read(root, cache, timings, (previous["places"], hashed) if hashed is not None else None)
     record, input_hashes = reading.record, reading.hashes
     with timings.stage("read"):
-        stamp = read_stamp(record.root) if request.dossier else None
+        stamp = read_stamp(record.root) if request.dossier or record.settings.show_updated else None
+        updated = last_changes(record.root) if record.settings.show_updated else {}
+        since = review_revision(record) if request.dossier else None
     targets = plan_targets(record, request, today)
     for target in targets:
         check_output_location(target.folder, record.root, record.content_dir)
 
     warnings: list[str] = []
-    inputs_key = digest(*(f"{path}\0{content}" for path, content in sorted(input_hashes.items())))
-    planned = [render(record, target, request, stamp, inputs_key, cache, timings, warnings)
+    inputs_key = digest(*(f"{path}\0{content}" for path, content in sorted(input_hashes.items())),
+                        *(f"{path}\0{date}" for path, date in sorted(updated.items())))
+    history = History(stamp, updated, since)
+    planned = [render(record, target, request, history, inputs_key, cache, timings, warnings)
                for target in targets]
     results = write(planned, cache, timings)
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
-                            "stamp": stamp, "result": result})
+                            "stamp": stamp, "since": since, "result": result})
     return result
+
+
+@dataclass(frozen=True)
+class History:
+    """What a build takes from git: the commit, each file's last change, the last review's version."""
+
+    stamp: Any  # history.Stamp, or None when nothing needs it
+    updated: dict  # path -> date of its last commit, when the record shows it
+    since: tuple[str, str] | None  # (revision as written, its commit) of `dossier.since`
+
+
+def review_revision(record: Record) -> tuple[str, str] | None:
+    """`dossier.since` and the commit it names now; a revision git does not know is a located problem."""
+    from generator.history import GitUnavailable, resolve_revision
+    from generator.problems import RecordProblems
+    from generator.validate import whole_file
+
+    revision = record.settings.dossier.since
+    if revision is None:
+        return None
+    try:
+        return revision, resolve_revision(record.root, revision)
+    except GitUnavailable as error:
+        message, _, hint = str(error).partition(" — ")
+        raise RecordProblems([whole_file(record.settings_source).problem(("dossier", "since"), message, hint)]) \
+            from None
 
 
 @dataclass(frozen=True)
@@ -244,6 +275,13 @@ def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
     """Whether the record's commit and every output are as the last build left them."""
     if previous["stamp"] is not None and read_stamp(root) != previous["stamp"]:
         return False
+    if previous.get("since") is not None:  # the last review's tag may have moved
+        from generator.history import GitUnavailable, resolve_revision
+        try:
+            if resolve_revision(root, previous["since"][0]) != previous["since"][1]:
+                return False
+        except GitUnavailable:
+            return False
     for output in previous["result"].outputs:
         manifest: Manifest | None = cache.part("outputs").get(str(output.folder))
         if manifest is None or not all(still_there(output.folder, relative, written)
@@ -316,14 +354,14 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
     return targets
 
 
-def render(record: Record, target: Target, request: BuildRequest, stamp: Any, inputs_key: str,
+def render(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
            cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
     """Render one target (see `render_target`); a mistake in a template is a located problem."""
     from generator.problems import RecordProblems
     from generator.render import template_problem
 
     try:
-        return render_target(record, target, request, stamp, inputs_key, cache, timings, warnings)
+        return render_target(record, target, request, history, inputs_key, cache, timings, warnings)
     except Exception as error:
         problem = template_problem(error)
         if problem is None:
@@ -331,7 +369,7 @@ def render(record: Record, target: Target, request: BuildRequest, stamp: Any, in
         raise RecordProblems([problem]) from None
 
 
-def render_target(record: Record, target: Target, request: BuildRequest, stamp: Any, inputs_key: str,
+def render_target(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
                   cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
     """Build the cases of one target and render its site, dossier and PDF into memory.
 
@@ -350,9 +388,12 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
         chain = theme_of(record, target)
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"))
-        case = build_case(record, target.options)
-        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience))
-                        if request.dossier else None)
+        case = build_case(record, target.options, history.updated)
+        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience),
+                                   history.updated) if request.dossier else None)
+        since = (changes_since(record, history.since, target.dossier_audience, target.options.today,
+                               keep=cache.folder is not None)
+                 if dossier_case is not None and history.since else None)
     with timings.stage("markdown"):
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         if dossier_case is not None:
@@ -367,7 +408,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, stamp: 
         dossier_job = None
         if dossier_case is not None:
             dossier_job = functools.partial(render_dossier, dossier_case, templates, chain, record.content_dir,
-                                            record.settings.dossier.paper, stamp, record.settings.dossier.full)
+                                            record.settings.dossier.paper, history.stamp,
+                                            record.settings.dossier.full, since)
             if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
         site = render_site(case, templates, chain, record.content_dir, skip=kept)
@@ -472,6 +514,83 @@ def unwritable_is_user_error() -> Iterator[None]:
             raise
         raise OutputRefused(f"cannot write {error.filename or 'the output'} ({error.strerror}) — free some "
                             "space or build with another --out") from None
+
+
+def record_at(root: Path, commit: str, name: str, keep: bool = False) -> Record:
+    """The record as it was at a commit, read from git without touching the work tree or the index.
+
+    Its problems are reported at `NAME:path`, as git names a file at a revision. With `keep`,
+    the commit's files and what was parsed from them stay in the user's cache folder, so
+    that every build of a dossier that looks back at the same revision reads it only once.
+    """
+    import shutil
+    import tempfile
+
+    from generator.cache import cache_home
+    from generator.history import write_tree_at
+    from generator.validate import read_settings
+
+    root, settings = read_settings(root)
+    skip = (settings.output_dir, "templates", "themes")
+    if keep:
+        folder = cache_home() / "revisions" / digest(str(root), commit)[:20]
+        if not (folder / ".complete").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            write_tree_at(root, commit, folder, skip)
+            (folder / ".complete").write_bytes(b"")
+        cache = Cache.for_record(folder)
+        return _read_revision(folder, cache, name)
+    with tempfile.TemporaryDirectory(prefix="careerfolio-") as temporary:
+        write_tree_at(root, commit, Path(temporary), skip)
+        return _read_revision(Path(temporary), Cache(), name)
+
+
+def _read_revision(folder: Path, cache: Cache, name: str) -> Record:
+    from generator.problems import RecordProblems
+
+    try:
+        record = read(folder, cache, Timings()).record
+    except RecordProblems as error:
+        raise RecordProblems([replace(problem, path=Path(f"{name}:{problem.path.relative_to(folder)}"))
+                              if problem.path.is_relative_to(folder) else problem
+                              for problem in error.problems]) from None
+    cache.save()
+    return record
+
+
+def changes_since(record: Record, since: tuple[str, str], audience: str, today: dt.date,
+                  keep: bool) -> Changes:
+    """What changed in the record since a revision, as `audience` may see it (the whole record,
+    whatever the review period)."""
+    return compare_records(record_at(record.root, since[1], since[0], keep), record, audience, today, since[0],
+                           "now")
+
+
+def compare_records(before: Record, after: Record, audience: str, today: dt.date, before_name: str,
+                    after_name: str) -> Changes:
+    from generator.case import CaseOptions, build_case
+    from generator.changes import compare
+    from generator.model import ReviewPeriod
+
+    def whole(record: Record) -> Record:
+        return replace(record, settings=record.settings.model_copy(update={"period": ReviewPeriod()}))
+
+    options = CaseOptions(today=today, audience=audience)
+    return compare(build_case(whole(before), options), build_case(whole(after), options), before_name, after_name)
+
+
+def diff(root: Path, before: str, after: str | None, audience: str, today: dt.date | None = None) -> Changes:
+    """`careerfolio diff`: what changed in the record between two revisions, or a revision and
+    the work tree."""
+    from generator.history import resolve_revision
+
+    today = today or build_date()
+    older = record_at(root, resolve_revision(root, before), before)
+    if after is None:
+        newer = read(root.resolve(), Cache(), Timings()).record
+    else:
+        newer = record_at(root, resolve_revision(root, after), after)
+    return compare_records(older, newer, audience, today, before, after or "the work tree")
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -25,6 +25,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
+from generator.changes import describe_move
 from generator.load import inside
 from generator.markdown import MarkdownRenderer, can_fork
 from generator.model import Model, PartialDate, Period
@@ -74,6 +75,7 @@ class Page:
     title: str
     section: str
     context: dict
+    lastmod: str | None = None  # for the sitemap: when what the page shows last changed
 
     @property
     def root(self) -> str:
@@ -183,7 +185,7 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         markdown=markdown_filter, url=url_filter, date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
         percent=format_percent, number=format_number, slug=slugify, iso=lambda d: d.iso() if d else "",
-        minus=with_minus_sign,
+        minus=with_minus_sign, move=describe_move,
         tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)
                                             .replace("<", "\\u003c")),
     )
@@ -210,6 +212,19 @@ def listing(years: tuple[YearView, ...], size: Callable[[YearView], int]) -> Lis
 
 def plan_site_pages(case: Case) -> Iterator[Page]:
     """Every page of the site and the template that draws it."""
+    for page in _plan_site_pages(case):
+        if page.lastmod is None and page.path.endswith(".html"):
+            # a page that lists entries changed when the newest of them did
+            page = replace(page, lastmod=newest_change(case))
+        yield page
+
+
+def newest_change(case: Case) -> str | None:
+    dates = [a.lastmod for a in case.achievements] + [p.lastmod for p in case.projects if p.lastmod]
+    return max(dates, default=None)
+
+
+def _plan_site_pages(case: Case) -> Iterator[Page]:
     yield Page("index.html", "home.html", case.title, "home", {})
     achievements = listing(tuple(y for y in case.years if y.achievements), lambda year: len(year.achievements))
     timeline = listing(tuple(y for y in case.years if y.events), lambda year: len(year.events))
@@ -222,7 +237,7 @@ def plan_site_pages(case: Case) -> Iterator[Page]:
                        {"year": year})
     for achievement in case.achievements:
         yield Page(page_path("achievements", achievement.id), "achievement.html", achievement.title,
-                   "achievements", {"achievement": achievement})
+                   "achievements", {"achievement": achievement}, achievement.lastmod)
     yield Page("projects/index.html", "projects.html", "Projects", "projects", {})
     for project in case.projects:
         yield Page(page_path("projects", project.id), "project.html", project.title, "projects",
@@ -357,7 +372,7 @@ def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset 
     return frozenset(names), frozenset(fields) if fields is not None else None, tuple(referenced)
 
 
-def page_context(case: Case, page: Page, site_urls: list[str]) -> dict:
+def page_context(case: Case, page: Page, site_urls: list[SiteUrl]) -> dict:
     root = page.root
     if page.path == "404.html" and case.base_url:
         # a host serves 404.html at any depth: only a root-relative path finds the styles
@@ -367,8 +382,16 @@ def page_context(case: Case, page: Page, site_urls: list[str]) -> dict:
             "site_urls": site_urls, **page.context}
 
 
-def site_urls_of(pages: list[Page]) -> list[str]:
-    return [pretty_url(p.path) for p in pages if p.path.endswith(".html") and p.path != "404.html"]
+class SiteUrl(NamedTuple):
+    """A page as the sitemap lists it."""
+
+    path: str  # relative to the site's root
+    lastmod: str | None  # W3C date: YYYY, YYYY-MM or YYYY-MM-DD
+
+
+def site_urls_of(pages: list[Page]) -> list[SiteUrl]:
+    return [SiteUrl(pretty_url(p.path), p.lastmod) for p in pages
+            if p.path.endswith(".html") and p.path != "404.html"]
 
 
 # Views that many pages show: a page's key is built from their fingerprints, each made once.
@@ -472,7 +495,7 @@ class Elsewhere:
         return value
 
 
-def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
+def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
     """Each page's bytes, rendered on every core for a large site; the same bytes as one by one."""
     workers = min(os.cpu_count() or 1, 4)
     if len(pages) < PARALLEL_PAGES or not can_fork():
@@ -486,7 +509,7 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
     return files
 
 
-def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[str]) -> dict[str, bytes]:
+def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
     return {page.path: templates.get(page.template).render(page_context(case, page, site_urls)).encode("utf-8")
             for page in pages}
 

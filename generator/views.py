@@ -41,6 +41,12 @@ class AchievementView:
     body: str
     featured: bool
     visibility: str
+    updated: dt.date | None = None  # its file's last commit, when the record shows it
+
+    @property
+    def lastmod(self) -> str:
+        """When its page last changed, for the sitemap: its last commit, else its own date."""
+        return self.updated.isoformat() if self.updated else self.date.iso()
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,18 @@ class ProjectView:
     featured: bool
     visibility: str
     achievements: tuple[AchievementView, ...]
+    updated: dt.date | None = None  # its file's last commit, when the record shows it
+
+    @property
+    def lastmod(self) -> str | None:
+        """When its page last changed, for the sitemap: its last commit, else the newest of when it
+        ended (or began) and its achievements' dates."""
+        if self.updated:
+            return self.updated.isoformat()
+        dates = [a.date for a in self.achievements]
+        if self.period:
+            dates.append(self.period.end or self.period.start)
+        return max(dates, key=lambda date: date.last_day).iso() if dates else None
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,10 @@ def git(folder, *arguments):
 
 
 def test_the_cover_is_stamped_with_the_records_commit(sample_record):
-    assert read_stamp(sample_record).describe() == ""  # not a git repository
+    assert read_stamp(sample_record).describe() == "not in git"
+    run_cli("build", "-C", sample_record, "--no-pdf")  # a record outside git still builds, and says so
+    html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    assert '<dd class="stamp">not in git</dd>' in html
     git(sample_record, "init", "-q")
     git(sample_record, "add", ".")
     git(sample_record, "commit", "-qm", "record")
