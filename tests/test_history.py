@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from conftest import run_cli, tree_bytes, write_record
+from test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 BEFORE = {
     "careerfolio.yaml": """
@@ -310,3 +311,18 @@ def test_the_last_reviews_record_is_read_from_git_once(history, monkeypatch):
     assert calls.count("cat-file") == 1  # the revision's files were kept from the first build
     html = (history / "output/dossier/dossier.html").read_text(encoding="utf-8")
     assert '<a href="#a-another">Another</a>' in html.split('<section id="since"', 1)[1]
+
+
+@pytest.mark.browser
+def test_the_since_chapter_passes_axe(history, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    (history / "careerfolio.yaml").write_text("dossier:\n  since: review-2025\n", encoding="utf-8")
+    assert run_cli("build", "-C", history, "--no-pdf").status == 0
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((history / "output/dossier/dossier.html").as_uri())
+    assert page.locator("#since h3").count() == 6  # all but removed achievements, which diff alone lists
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page).response["violations"]]
+    assert violations == []
+    context.close()
