@@ -249,7 +249,8 @@ def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     directory = arguments.directory if arguments.directory.is_absolute() else arguments.root / arguments.directory
     written = write_starter_record(directory)
     print(f"a new record in {directory}: {count(len(written), 'file')} written", file=stdout)
-    print(f"next: cd {directory} && careerfolio build", file=stdout)
+    print(f"next: cd {directory}, write your own words where `careerfolio check` points (init leaves "
+          "placeholders a build refuses to publish), then `careerfolio build`", file=stdout)
     return ExitStatus.OK
 
 
@@ -261,6 +262,9 @@ def run_new(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     root, settings = read_settings(arguments.root)
     path = create_entry(root / settings.content_dir, arguments.kind, arguments.title, build_date())
     print(display_path(path), file=stdout)
+    if arguments.kind in ("achievement", "project"):
+        print(f"the {arguments.kind} is a draft (draft: true), left out of builds until it is written: fill in "
+              "the summary, the numbers and the story, then set draft: false", file=stderr)
     print("next: fill in the empty fields, then run `careerfolio check`", file=stderr)
     return ExitStatus.OK
 

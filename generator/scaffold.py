@@ -43,7 +43,8 @@ class Kind:
 VISIBILITY = ("visibility", "public", "public | internal | private")
 COMPETENCIES = ("competencies", "[]", "{competencies}")
 FEATURED = ("featured", "false", "true: on the home page, first in lists")
-DRAFT = ("draft", "false", "true: left out of builds until ready")
+# a new entry has no story yet: it stays out of every build until it is written
+DRAFT = ("draft", "true", "left out of builds until written: set false to publish")
 
 
 KINDS = {kind.name: kind for kind in (

@@ -14,6 +14,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -38,7 +39,7 @@ from generator.model import (
     Settings,
 )
 from generator.problems import Problem, RecordProblems, UsageError, display_path
-from generator.vocabulary import COLLECTIONS, derived_id, is_valid_id, slugify
+from generator.vocabulary import COLLECTIONS, derived_id, is_valid_id, placeholder_hint, slugify
 
 # A place in the user's files that findings can point at: an entry, or a whole file.
 Located = RawItem
@@ -199,12 +200,45 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
                 valid[item.collection].append(Entry(item.collection, "", model, body, item))
     entries = {collection: tuple(assign_ids(found, problems)) for collection, found in valid.items()}
 
+    problems.extend(placeholder_problems(raw.profile, entries))
     problems.extend(duplicate_explicit_ids(raw))
     problems.extend(check_references(raw, {c.id for c in competencies.competencies}, unreadable_targets(files)))
     if problems:
         raise RecordProblems(problems)
     return Record(root, content_dir, settings, settings_source, profile, raw.profile,
                   competencies, raw.competencies, entries)
+
+
+def placeholder_problems(profile: SourceFile | None, entries: dict[str, tuple[Entry, ...]]) -> Iterator[Problem]:
+    """Every text still as `init` wrote it, outside drafts: a case is never published half-finished."""
+    places = [(whole_file(profile), "")] if profile is not None else []
+    places += [(entry.origin, entry.body) for found in entries.values() for entry in found
+               if not getattr(entry.model, "draft", False)]
+    for item, body in places:
+        for location, text in text_values(item.data, ()):
+            hint = placeholder_hint(text)
+            if hint is not None:
+                field = ".".join(str(part) for part in location)
+                yield item.problem(location, f"`{field}` is still the placeholder `careerfolio init` wrote",
+                                   f"{hint}, or set `draft: true` until it is written" if item.collection
+                                   else hint)
+        hint = placeholder_hint(body) if body else None
+        if hint is not None:
+            yield Problem(item.source.path, item.source.body_line, 1,
+                          "the story is still the placeholder `careerfolio init` wrote",
+                          f"{hint}, or set `draft: true` until it is written")
+
+
+def text_values(data: Any, location: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every string in a YAML value, with where it sits."""
+    if isinstance(data, str):
+        yield location, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from text_values(value, location + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_values(value, location + (index,))
 
 
 def whole_file(source: SourceFile) -> RawItem:

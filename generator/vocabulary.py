@@ -54,6 +54,30 @@ SECTION_TITLES = {
 YAML_SUFFIXES = (".yaml", ".yml")
 SETTINGS_FILE = "careerfolio.yaml"
 
+# Sentences `init` writes for the user to replace. Published as they are, they would tell a
+# committee that the case is unfinished, so they are errors wherever they are not a draft.
+PLACEHOLDERS = {
+    "Replace this with two or three sentences about the work you do and why it matters.":
+        "write two or three sentences about the work you do and why it matters",
+    "I am asking to be promoted to **Senior Software Engineer (L5)**. Say what you have already done at "
+    "that level, and what you will do next at it.":
+        "say which role you ask for, what you already do at that level, and what you will do next",
+    "One line that says what changed and why it mattered.":
+        "write one line that says what changed and why it mattered",
+    "Tell the story here in Markdown: what was hard, what you decided, and what you learned.":
+        "tell the story: what was hard, what you decided, what you learned",
+    "A few sentences about the project, your part in it, and what it achieved.":
+        "say what the project was, your part in it, and what it achieved",
+}
+
+
+def placeholder_hint(text: str) -> str | None:
+    """What to write instead, when `text` is still one of `init`'s placeholders; else None."""
+    return _PLACEHOLDER_HINTS.get(" ".join(text.split()))
+
+
+_PLACEHOLDER_HINTS = {" ".join(text.split()): hint for text, hint in PLACEHOLDERS.items()}
+
 @dataclass(frozen=True)
 class Reference:
     """A link from one entry to another: enough to name it and build its address."""

@@ -51,6 +51,22 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def replace_placeholders(root: Path) -> None:
+    """Write words of one's own where `careerfolio init` left placeholders, as a new user does first."""
+    import re
+
+    from generator.vocabulary import PLACEHOLDERS
+
+    # a placeholder may be wrapped over lines in its file
+    patterns = [re.compile(r"\s+".join(re.escape(word) for word in text.split())) for text in PLACEHOLDERS]
+    for path in (root / "content").rglob("*"):
+        if path.suffix in (".md", ".yaml"):
+            text = path.read_text(encoding="utf-8")
+            for pattern in patterns:
+                text = pattern.sub("Words of my own.", text)
+            path.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture
 def fixture_copy(tmp_path):
     """Copy a fixture record into a temporary folder, so tests may build into it."""

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import FIXTURES, run_cli, write_record
+from conftest import FIXTURES, replace_placeholders, run_cli, write_record
 
 from generator import __version__
 
@@ -38,14 +38,51 @@ def test_check_lists_every_problem_with_its_line_and_exits_1():
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_init_writes_a_record_that_checks_and_builds(tmp_path):
-    result = run_cli("init", tmp_path / "mine")
+def test_init_writes_a_record_that_refuses_its_placeholders_until_they_are_replaced(tmp_path):
+    from generator.vocabulary import PLACEHOLDERS
+
+    mine = tmp_path / "mine"
+    result = run_cli("init", mine)
     assert result.status == 0
-    assert (tmp_path / "mine" / ".gitignore").read_text(encoding="utf-8").strip().endswith("output/")
-    assert run_cli("check", "-C", tmp_path / "mine").status == 0
-    built = run_cli("build", "--no-pdf", "-C", tmp_path / "mine")
+    assert "placeholders a build refuses to publish" in result.stdout
+    assert (mine / ".gitignore").read_text(encoding="utf-8").strip().endswith("output/")
+    check = run_cli("check", "-C", mine)
+    assert check.status == 1
+    found = [line.split("/mine/", 1)[1] for line in check.stdout.splitlines() if "/mine/" in line]
+    assert [line.split(" — ")[0] for line in found] == [
+        "content/achievements/first-achievement.md:4:10: `summary` is still the placeholder `careerfolio init` wrote",
+        "content/achievements/first-achievement.md:23:1: the story is still the placeholder `careerfolio init` wrote",
+        "content/profile.yaml:12:10: `summary` is still the placeholder `careerfolio init` wrote",
+        "content/profile.yaml:14:6: `ask` is still the placeholder `careerfolio init` wrote",
+        "content/projects/reporting.md:9:1: the story is still the placeholder `careerfolio init` wrote",
+    ]
+    refused = run_cli("build", "--no-pdf", "-C", mine)
+    assert refused.status == 1 and not (mine / "output" / "site").exists()
+
+    # the starter holds every placeholder, and nothing else stands between it and a build
+    written = " ".join(" ".join(path.read_text(encoding="utf-8").split()) for path in (mine / "content").rglob("*.*"))
+    assert all(" ".join(text.split()) in written for text in PLACEHOLDERS)
+    replace_placeholders(mine)
+    assert run_cli("check", "-C", mine).status == 0
+    built = run_cli("build", "--no-pdf", "-C", mine)
     assert built.status == 0, built.stderr
-    assert (tmp_path / "mine" / "output" / "site" / "index.html").is_file()
+    assert (mine / "output" / "site" / "index.html").is_file()
+
+
+def test_a_draft_may_keep_its_placeholders(tmp_path):
+    root = write_record(tmp_path, {
+        "content/profile.yaml": "name: Ana\n",
+        "content/achievements/x.md": "---\ntitle: X\ndate: 2025-01-01\ndraft: true\nsummary: One line that "
+                                     "says what changed and why it mattered.\n---\nTell the story here in Markdown: "
+                                     "what was hard, what you decided, and what you learned.\n",
+    })
+    assert run_cli("build", "--no-pdf", "-C", root).status == 0
+    text = (root / "content/achievements/x.md").read_text(encoding="utf-8").replace("draft: true", "draft: false")
+    (root / "content/achievements/x.md").write_text(text, encoding="utf-8")
+    refused = run_cli("build", "--no-pdf", "-C", root)
+    assert refused.status == 1
+    assert "x.md:5:10: `summary` is still the placeholder" in refused.stderr
+    assert "x.md:7:1: the story is still the placeholder" in refused.stderr
 
 
 def test_init_never_overwrites(tmp_path):
