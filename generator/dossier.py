@@ -30,19 +30,23 @@ DOSSIER_STATIC = (DOSSIER_STYLESHEET, "fonts/")
 
 
 def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                   paper: str, stamp: Stamp, full: int = 12, since: Changes | None = None) -> RenderedSite:
+                   paper: str, stamp: Stamp, full: int = 12, since: Changes | None = None,
+                   published: frozenset[str] = frozenset()) -> RenderedSite:
     """dossier.html, its stylesheet and fonts, and the evidence files it links to.
 
     `full` achievements are told at length, the rest in one line each, so that a long
     career still makes a packet a committee reads, not a book. `since` is what changed
-    since the last review (`dossier.since`), told in a chapter of its own.
+    since the last review (`dossier.since`), told in a chapter of its own. Evidence files
+    are attached to the PDF; those in `published` (the site's own copies, under `base_url`)
+    are linked online too.
     """
     packet = case.packet(full)
     context = {"case": case, "root": "", "asset_root": "", "paper": paper, "stamp": stamp,
                "canonical": None, "page": None, "packet": packet,
                "told": frozenset(achievement.id for achievement in packet.full),
                "projects": case.projects_packet(full), "quotes": case.feedback_packet(full),
-               "since": since, "anchors": anchors(case) if since else frozenset()}
+               "since": since, "anchors": anchors(case) if since else frozenset(),
+               "published": published if case.base_url else frozenset()}
     html = templates.get("dossier.html").render(context).encode("utf-8")
     copies = {relative: source for relative, source in static_files(chain).items()
               if relative.startswith(DOSSIER_STATIC)}

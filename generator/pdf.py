@@ -1,7 +1,8 @@
 """Make the dossier's PDF with WeasyPrint, imported only here and only when a PDF is wanted.
 
-WeasyPrint reads only the dossier's own bytes through `serve_from_memory`: nothing from the
-network and nothing from the disk beyond the files the build produced.
+WeasyPrint reads only the dossier's own bytes through `MemoryFetcher`: nothing from the
+network and nothing from the disk beyond the files the build produced. Evidence files are
+embedded in the PDF as attachments (`rel="attachment"` links), so the packet travels whole.
 """
 
 from __future__ import annotations

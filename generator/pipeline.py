@@ -409,7 +409,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         if dossier_case is not None:
             dossier_job = functools.partial(render_dossier, dossier_case, templates, chain, record.content_dir,
                                             record.settings.dossier.paper, history.stamp,
-                                            record.settings.dossier.full, since)
+                                            record.settings.dossier.full, since, frozenset(case.assets))
             if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
         site = render_site(case, templates, chain, record.content_dir, skip=kept)

@@ -108,6 +108,29 @@ def test_links_stay_clickable_in_the_pdf(sample_dossier):
     assert internal > 20  # the summary, contents and index link into the body
 
 
+def test_evidence_files_travel_inside_the_pdf_and_link_to_their_published_copy(sample_dossier):
+    """No link points into the machine that built the PDF: files are attached, and the public
+    ones also link to the copy the site publishes under base_url."""
+    reader = PdfReader(str(sample_dossier / "dossier.pdf"))
+    uris, attached = [], {}
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A") or {}
+            if "/URI" in action:
+                uris.append(action["/URI"])
+            if annotation.get("/Subtype") == "/FileAttachment":
+                spec = annotation["/FS"].get_object()
+                attached[spec["/F"]] = spec["/EF"]["/F"].get_object().get_data()
+    evidence = {path.name: path.read_bytes() for path in (PROJECT / "content" / "assets").iterdir()
+                if path.name in (sample_dossier / "dossier.html").read_text(encoding="utf-8")}
+    assert evidence and attached == evidence
+    assert not [uri for uri in uris if uri.startswith("file:")]
+    site_assets = {path.name for path in (sample_dossier.parent / "site" / "assets").iterdir()}
+    online = {uri.rsplit("/", 1)[1] for uri in uris if "/assets/" in uri}
+    assert online == set(evidence) & site_assets
+
+
 def test_the_pdf_carries_title_author_and_the_build_date(sample_dossier):
     metadata = PdfReader(str(sample_dossier / "dossier.pdf")).metadata
     assert metadata.title.startswith("Promotion case — Priya Raman")
