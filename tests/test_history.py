@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from conftest import run_cli, tree_bytes, write_record
-from test_browser import browser  # noqa: F401 - the shared Chromium fixture
+from test_browser import AXE_OPTIONS, browser  # noqa: F401 - the shared Chromium fixture
 
 BEFORE = {
     "careerfolio.yaml": """
@@ -323,6 +323,6 @@ def test_the_since_chapter_passes_axe(history, browser):
     page = context.new_page()
     page.goto((history / "output/dossier/dossier.html").as_uri())
     assert page.locator("#since h3").count() == 6  # all but removed achievements, which diff alone lists
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page).response["violations"]]
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]]
     assert violations == []
     context.close()
