@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.case import (
@@ -25,7 +26,7 @@ from generator.case import (
 )
 from generator.model import PartialDate
 from generator.problems import Problem, display_path
-from generator.validate import Entry, Located, Record
+from generator.validate import Entry, Located, Record, text_values, whole_file
 
 STALE_DAYS = 90
 
@@ -58,6 +59,7 @@ RULES = {rule.id: rule for rule in (
     Rule("CF119", "no ask in the profile"),
     Rule("CF120", "an ask that names no target level"),
     Rule("CF121", "an internal or private entry named in a public entry (a likely leak)"),
+    Rule("CF122", "characters no font on this machine can draw (the PDF would show empty boxes)"),
 )}
 
 
@@ -79,6 +81,7 @@ def find_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     yield from staleness_advice(record, live["achievements"], today)
     yield from ask_advice(record)
     yield from leak_advice(live)
+    yield from font_advice(record, live)
 
 
 def advice(entry_or_item: Entry | Located, location: tuple, rule: str, message: str,
@@ -326,3 +329,55 @@ def finding_as_json(finding: Problem) -> str:
         "file": display_path(finding.path), "line": finding.line, "column": finding.column,
         "rule": finding.rule or None, "severity": finding.severity, "message": finding.message,
         "hint": finding.hint or None}, ensure_ascii=False)
+
+
+def font_advice(record: Record, live: dict[str, list[Entry]]) -> Iterator[Problem]:
+    """Characters the dossier cannot print: neither the theme's fonts nor the machine's have them."""
+    from generator.fonts import font_packages, uncovered
+
+    places: list[tuple[Entry | Located, str]] = [
+        (whole_file(source), "") for source in (record.settings_source, record.profile_source,
+                                                record.competencies_source) if source is not None]
+    places += [(entry, entry.body) for entries in live.values() for entry in entries]
+    texts = []
+    for place, body in places:
+        item = place.origin if isinstance(place, Entry) else place
+        texts.extend((place, location, text) for location, text in text_values(item.data, ()))
+        if body:
+            texts.append((place, None, body))
+    characters: set[str] = set()
+    for _, _, text in texts:
+        characters.update(text)
+    missing = set(uncovered(sorted(characters), theme_fonts(record)))
+    if not missing:
+        return
+    for place, location, text in texts:
+        if missing.isdisjoint(text):
+            continue
+        found = [c for c in dict.fromkeys(text) if c in missing]
+        shown = " ".join(found)
+        message = (f"{'a character' if len(found) == 1 else f'{len(found)} characters'} no font on this machine "
+                   f"can draw: {shown} — the PDF would show empty boxes")
+        hint = f"install a font that covers {'it' if len(found) == 1 else 'them'}, e.g. " \
+               f"{' or '.join(font_packages(found))}, then build again"
+        if location is not None:
+            yield from advice(place, location, "CF122", message, hint)
+            continue
+        item = place.origin if isinstance(place, Entry) else place
+        line = item.source.body_line + text.count("\n", 0, text.index(found[0]))
+        problem = Problem(item.source.path, line, 1, message, hint, "advice", "CF122")
+        yield from _unless_silenced(place, problem) if isinstance(place, Entry) else iter([problem])
+
+
+def theme_fonts(record: Record) -> list[Path]:
+    """The font files of the record's theme (the default theme's when that cannot be found)."""
+    from generator.fonts import FONT_SUFFIXES
+    from generator.problems import UserError
+    from generator.render import static_files
+    from generator.themes import resolve_theme
+
+    try:
+        chain = resolve_theme(record.settings.theme, record.root)
+    except UserError:
+        chain = resolve_theme("default", None)
+    return [path for path in static_files(chain).values() if path.suffix.lower() in FONT_SUFFIXES]

@@ -113,7 +113,7 @@ REQUIRED = ...
 # an error with the valid ids as its hint, and editors complete them from the schema.
 RuleId = Literal["CF101", "CF102", "CF103", "CF104", "CF105", "CF106", "CF107", "CF108", "CF109",
                  "CF110", "CF111", "CF112", "CF113", "CF114", "CF115", "CF116", "CF117", "CF118",
-                 "CF119", "CF120", "CF121"]
+                 "CF119", "CF120", "CF121", "CF122"]
 
 
 class CheckSettings(Model):

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from generator.fonts import font_packages
 from generator.render import RenderedSite
 
 # A file: origin lets relative URLs join as usual; the fetcher still reads only memory.
@@ -110,13 +111,7 @@ def summarise_warnings(warnings: list[str]) -> list[str]:
     lines = []
     if missing:
         characters = " ".join(missing)
-        packages = []
-        if any(0x2E80 <= ord(c) <= 0x9FFF or 0xAC00 <= ord(c) <= 0xD7AF or 0xF900 <= ord(c) <= 0xFAFF
-               for c in missing):
-            packages.append("fonts-noto-cjk")
-        if any(ord(c) >= 0x1F000 or 0x2600 <= ord(c) <= 0x27BF for c in missing):
-            packages.append("fonts-noto-color-emoji")
-        packages = packages or ["fonts-noto"]
+        packages = font_packages(missing)
         noun = "character has" if len(missing) == 1 else "characters have"
         lines.append(f"{len(missing)} {noun} no font on this machine: {characters} — install a font that "
                      f"covers them, e.g. {' and '.join(packages)}, then build again")

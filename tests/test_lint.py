@@ -189,3 +189,18 @@ def test_check_says_when_the_public_site_shows_a_gap_the_dossier_does_not(tmp_pa
     dossier = (root / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
     assert '<li class="gap" id="strategy">' in site
     assert 'id="c-strategy" class="thin"' in dossier
+
+
+def test_characters_are_drawn_by_the_themes_fonts_or_the_machines(tmp_path, monkeypatch):
+    """Inter covers Greek and accents; a machine without CJK fonts cannot draw Chinese."""
+    import generator.fonts
+
+    root = clean_copy(tmp_path)
+    write_record(root, {"content/profile.yaml": "name: Λένα Müller 多区域\nask: Staff Engineer (L6), now.\n"})
+    monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset())
+    found = [f for f in findings(root) if f["rule"] == "CF122"]
+    assert [(f["line"], f["message"], f["hint"]) for f in found] == [(
+        1, "3 characters no font on this machine can draw: 多 区 域 — the PDF would show empty boxes",
+        "install a font that covers them, e.g. fonts-noto-cjk, then build again")]
+    monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset(map(ord, "多区域")))
+    assert [f for f in findings(root) if f["rule"] == "CF122"] == []

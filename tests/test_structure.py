@@ -11,7 +11,8 @@ STAGES = [
     {"load", "model"},  # files to positioned values; the schema
     {"validate", "schema", "numbers"},  # the typed record; units and totals
     {"views"},  # what templates see
-    {"case", "changes", "markdown", "themes"},  # the case for one audience; what changed; Markdown; themes
+    {"case", "changes", "markdown", "themes", "fonts"},  # the case for one audience; what changed;
+    # Markdown; themes and their fonts
     {"lint", "render"},  # advice; pages as bytes
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
     {"pipeline", "scaffold", "starter"},  # the spine; new and init
