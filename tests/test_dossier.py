@@ -336,3 +336,61 @@ def test_goals_say_only_what_they_have_and_write_minus_signs(sample_dossier):
         advanced = re.search(r'<th scope="row">Advanced by</th><td>(.*?)</td>', goal, re.DOTALL)
         assert advanced is None or advanced.group(1).strip(), "an empty 'Advanced by'"
     assert "Target</th><td>−20%" in html and "Target</th><td>-20%" not in html
+
+
+CHAPTERS = ("Executive summary", "Since the last review", "Evidence matrix", "Achievements", "Projects",
+            "What others say", "Certifications and learning", "Goals and plan", "Index of achievements")
+
+
+def laid_out_pages(pdf):
+    """Each page's lines of text, top to bottom, without the running header and footer, and how
+    full the page is (the lowest line's foot over the height between the margins)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
+        height = float(height)
+        lines: dict[float, list[str]] = {}
+        for top, bottom, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', body):
+            if 45 < float(top) and float(bottom) < height - 45:  # inside the page's margins
+                lines.setdefault(round(float(bottom)), []).append(word)
+        feet = sorted(lines)
+        fill = (feet[-1] - 55) / (height - 110) if feet else 0.0
+        pages.append(([" ".join(lines[foot]) for foot in feet], fill))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def forty_achievements(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forty")
+    subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "make_record.py"), "40", str(folder)],
+                   check=True, capture_output=True)
+    result = run_cli("build", "-C", folder / "record", "--out", folder / "out")
+    assert result.status == 0, result.stderr
+    return folder / "out" / "dossier"
+
+
+def test_pages_are_filled_and_achievements_open_on_the_page_that_tells_them(forty_achievements):
+    """No page is under a third full but a chapter's last; an achievement's title, facts and impact
+    table stand on one page, and the title is never the last line of a page."""
+    pages = laid_out_pages(forty_achievements / "dossier.pdf")
+    starts_chapter = [bool(lines) and lines[0] in CHAPTERS for lines, _ in pages]
+    for number, (lines, fill) in enumerate(pages, 1):
+        last_of_chapter = number == len(pages) or starts_chapter[number]
+        assert fill >= 1 / 3 or last_of_chapter, (number, round(fill, 2), lines[:3])
+
+    first = next(n for n, (lines, _) in enumerate(pages) if lines and lines[0] == "Achievements")
+    last = next(n for n in range(first + 1, len(pages)) if starts_chapter[n])
+    html = (forty_achievements / "dossier.html").read_text(encoding="utf-8")
+    articles = re.findall(r'<article class="achievement"[^>]*>(.*?)</article>', html, re.S)
+    assert len(articles) == 12
+    for article in articles:
+        title = re.search(r"<h3>(.*?)</h3>", article).group(1)
+        table = re.search(r'<table class="impact">(.*?)</table>', article, re.S)
+        metrics = re.findall(r"<tr><td>(.*?)</td>", table.group(1)) if table else []
+        holding = [number for number in range(first, last) if title in pages[number][0]]
+        assert len(holding) == 1, title
+        lines = pages[holding[0]][0]
+        assert lines.index(title) < len(lines) - 1, f"{title} ends a page"
+        below = lines[lines.index(title):]
+        for metric in metrics[:1] + metrics[-1:]:  # the whole table
+            assert any(metric in line for line in below), (title, metric)
