@@ -357,7 +357,7 @@ def font_advice(record: Record, live: dict[str, list[Entry]]) -> Iterator[Proble
         found = [c for c in dict.fromkeys(text) if c in missing]
         shown = " ".join(found)
         message = (f"{'a character' if len(found) == 1 else f'{len(found)} characters'} no font on this machine "
-                   f"can draw: {shown} — the PDF would show empty boxes")
+                   f"can draw: {shown} (the PDF would show empty boxes)")
         hint = f"install a font that covers {'it' if len(found) == 1 else 'them'}, e.g. " \
                f"{' or '.join(font_packages(found))}, then build again"
         if location is not None:

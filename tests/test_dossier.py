@@ -394,3 +394,19 @@ def test_pages_are_filled_and_achievements_open_on_the_page_that_tells_them(fort
         below = lines[lines.index(title):]
         for metric in metrics[:1] + metrics[-1:]:  # the whole table
             assert any(metric in line for line in below), (title, metric)
+
+
+def test_a_small_record_links_only_to_the_chapters_it_has(tmp_path):
+    from conftest import write_record
+
+    root = write_record(tmp_path, {
+        "content/profile.yaml": "name: Ελένη Παπαδοπούλου\ntarget: {title: Staff Engineer}\n",
+        "content/achievements/a.md": "---\ntitle: Сократила время сборки\ndate: 2025-03-14\nimpact:\n"
+                                     "  - {metric: Build time, before: 41, after: 15, unit: min}\n---\n",
+    })
+    result = run_cli("build", "-C", root)
+    assert result.status == 0 and "PDF warning" not in result.stdout, result.stdout
+    html = (root / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
+    assert "1 achievement</a> · no feedback yet · no certifications" in html
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    assert all(anchor in ids for anchor in re.findall(r'href="#([^"]+)"', html))

@@ -200,7 +200,7 @@ def test_characters_are_drawn_by_the_themes_fonts_or_the_machines(tmp_path, monk
     monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset())
     found = [f for f in findings(root) if f["rule"] == "CF122"]
     assert [(f["line"], f["message"], f["hint"]) for f in found] == [(
-        1, "3 characters no font on this machine can draw: 多 区 域 — the PDF would show empty boxes",
+        1, "3 characters no font on this machine can draw: 多 区 域 (the PDF would show empty boxes)",
         "install a font that covers them, e.g. fonts-noto-cjk, then build again")]
     monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset(map(ord, "多区域")))
     assert [f for f in findings(root) if f["rule"] == "CF122"] == []
