@@ -171,3 +171,19 @@ def test_pages_rendered_on_every_core_are_the_bytes_of_one_by_one(tmp_path, monk
     parallel = run_cli("build", "--no-pdf", "--no-cache", "-C", record, "--out", tmp_path / "broken")
     assert parallel.status == serial.status != 0
     assert parallel.stderr == serial.stderr and "no_such_field" in parallel.stderr
+
+
+def test_featured_achievements_lead_the_list_and_appear_once(sample_record):
+    import re
+
+    from conftest import run_cli
+
+    assert run_cli("build", "-C", sample_record, "--no-pdf").status == 0
+    html = (sample_record / "output" / "site" / "achievements" / "index.html").read_text(encoding="utf-8")
+    featured = {path.stem for path in (sample_record / "content" / "achievements").glob("*.md")
+                if "\nfeatured: true" in path.read_text(encoding="utf-8")}
+    listed = re.findall(r'href="\.\./achievements/([^"/]+)/index\.html"', html.split('id="featured"', 1)[1])
+    order = [stem for stem in listed if (sample_record / "content" / "achievements" / f"{stem}.md").exists()]
+    assert featured and set(order[:len(featured)]) == featured
+    assert len(order) == len(set(order))  # each once
+    assert html.index('id="featured"') < html.index('id="y2025"')
