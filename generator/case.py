@@ -32,15 +32,23 @@ from generator.views import (
     GoalView,
     LearningView,
     ProjectView,
+    Section,
     TagView,
     TimelineEvent,
     TimelineYear,
     YearView,
 )
-from generator.vocabulary import AUDIENCE_SEES, Reference, slugify
+from generator.vocabulary import (
+    AUDIENCE_SEES,
+    NAVIGATION,
+    PORTFOLIO_TITLES,
+    SECTION_TITLES,
+    Reference,
+    slugify,
+)
 
 EXPIRY_WARNING_DAYS = 90
-LEFT_OUT_ORDER = ("internal", "private", "draft", "outside the period", "not in the variant's tags")
+LEFT_OUT_ORDER = ("internal", "private", "draft", "outside the period", "not in the variant's tags", "goal")
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,12 @@ class CaseOptions:
     tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     title: str | None = None
+    purpose: str = "promotion"  # portfolio | promotion
+
+
+def site_purpose(chosen: str | None, audience: str) -> str:
+    """What a site is for: as chosen, else a showcase when it is public and the case when it is not."""
+    return chosen or ("portfolio" if audience == "public" else "promotion")
 
 
 class Gate:
@@ -117,7 +131,11 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     project_entries = [e for e in record.collection("projects") if gate.admits(
         e, e.model.period.start if e.model.period else None,
         e.model.period.end if e.model.period else None, tuple(e.model.tags) + tuple(e.model.skills))]
+    showcase = options.purpose == "portfolio"
     goal_entries = [e for e in record.collection("goals") if gate.admits(e, None, None)]
+    if showcase:  # a portfolio shows no plan
+        gate.left_out["goal"] += len(goal_entries)
+        goal_entries = []
     names.projects = {e.id: e.model.title for e in project_entries}
     names.goals = {e.id: e.model.title for e in goal_entries}
 
@@ -128,13 +146,20 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     feedback = build_feedback(record, gate, names)
     learning = build_learning(record, gate, names)
     competencies = build_competencies(record, achievements, feedback, learning, certifications, goals)
+    if showcase:  # skills shown with their evidence; a skill without any is not a gap to show
+        competencies = tuple(c for c in competencies if c.achievements)
 
     timeline = build_timeline(achievements, projects, certifications, learning)
     profile = record.profile
-    title = options.title or record.settings.title or (
-        f"{profile.name} — {profile.target.title}" if profile.target else profile.name)
+    if showcase:
+        profile = profile.model_copy(update={"ask": None, "target": None})
+    shown_as = (profile.target.title if profile.target else None) or (
+        profile.role.title if showcase and profile.role else None)
+    title = options.title or record.settings.title or (f"{profile.name} — {shown_as}" if shown_as else profile.name)
     return Case(
-        title=title, audience=options.audience, today=options.today, language=record.settings.language,
+        title=title, audience=options.audience, purpose=options.purpose,
+        sections=tuple(Section(name, (PORTFOLIO_TITLES if showcase else {}).get(name, SECTION_TITLES[name]))
+                       for name in NAVIGATION[options.purpose]), today=options.today, language=record.settings.language,
         base_url=record.settings.base_url, profile=profile, framework=record.competencies.framework,
         level=record.competencies.level, since=gate.since, until=gate.until,
         achievements=achievements, projects=projects, certifications=certifications,

@@ -22,6 +22,7 @@ from generator.case import (
     achievement_span,
     build_case,
     certification_status,
+    site_purpose,
     within,
 )
 from generator.model import PartialDate
@@ -140,6 +141,7 @@ def competency_advice(record: Record, today: dt.date) -> Iterator[Problem]:
     audience = record.settings.dossier.audience
     case = build_case(record, CaseOptions(audience=audience, today=today))
     public = case if audience == "public" else build_case(record, CaseOptions(audience="public", today=today))
+    showcase = site_purpose(record.settings.purpose, "public") == "portfolio"
     silenced = {c.id: set(c.check.ignore) if c.check else set() for c in record.competencies.competencies}
     for index, (competency, on_site) in enumerate(zip(case.competencies, public.competencies)):
         location = ("competencies", index)
@@ -149,7 +151,9 @@ def competency_advice(record: Record, today: dt.date) -> Iterator[Problem]:
         elif competency.strength == "thin" and "CF106" not in silenced[competency.id]:
             message = f"only one achievement shows '{competency.name}'"
             if on_site.strength == "gap":
-                message += f", and it is {competency.achievements[0].visibility}: the public site shows a gap"
+                hidden = competency.achievements[0].visibility
+                message += (f", and it is {hidden}: the public site shows a gap" if showcase is False else
+                            f", and it is {hidden}: the public portfolio does not show this skill")
             yield from advice(item, location, "CF106", message,
                               "a committee looks for a pattern: add a second example")
 

@@ -19,6 +19,7 @@ from pydantic_core import core_schema
 
 Visibility = Literal["public", "internal", "private"]
 Audience = Literal["public", "internal", "private"]
+Purpose = Literal["portfolio", "promotion"]
 
 
 @dataclass(frozen=True, order=True)
@@ -388,6 +389,8 @@ class Variant(Model):
     tags: list[str] = described([], "Keep only entries with one of these tags.", ["infrastructure", "ci"])
     exclude_tags: list[str] = described([], "Leave out entries with any of these tags.", ["sales"])
     theme: str | None = described(None, "A theme for this build only.", "default")
+    purpose: Purpose | None = described(None, "portfolio (a showcase) or promotion (the case) for this build's "
+                                        "site; default: portfolio when public, else promotion.", "portfolio")
     title: str | None = described(None, "A site title for this build only.", "Priya Raman — Platform")
 
 
@@ -397,6 +400,10 @@ class Settings(Model):
     base_url: Url | None = described(None, "The address the site is served from, may have a sub-path; "
                                      "default: relative links.", "https://priya.example.com/career/")
     theme: str = described("default", "A built-in theme or one under themes/.", "default")
+    purpose: Purpose | None = described(None, "What the site is for: portfolio (a showcase: no ask, no gaps, no "
+                                        "plan) or promotion (the case); default: portfolio when the site is "
+                                        "public, else promotion. The dossier is always the promotion case.",
+                                        "promotion")
     language: str = described("en", "BCP 47 tag for <html lang> and dates.", "en-GB")
     content_dir: str = described("content", "The folder of the record.", "content")
     output_dir: str = described("output", "Where builds go.", "output")

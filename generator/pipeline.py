@@ -323,12 +323,13 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
 
 def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[Target]:
     """The outputs a request asks for: the default build, one variant, or every variant."""
-    from generator.case import CaseOptions
+    from generator.case import CaseOptions, site_purpose
 
     settings = record.settings
     output_root = request.out if request.out is not None else record.root / settings.output_dir
     base = CaseOptions(today=today, audience=request.audience or "public", since=request.since,
-                       until=request.until, drafts=request.drafts)
+                       until=request.until, drafts=request.drafts,
+                       purpose=site_purpose(settings.purpose, request.audience or "public"))
     names: list[str | None] = [None]
     if request.all_variants:
         names = sorted(settings.variants) or [None]
@@ -344,10 +345,11 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
                                   settings.theme, output_root))
             continue
         variant = settings.variants[name]
-        options = replace(base, audience=request.audience or variant.audience or "public",
+        audience = request.audience or variant.audience or "public"
+        options = replace(base, audience=audience,
                           since=request.since or variant.since, until=request.until or variant.until,
                           tags=tuple(variant.tags), exclude_tags=tuple(variant.exclude_tags),
-                          title=variant.title)
+                          title=variant.title, purpose=site_purpose(variant.purpose or settings.purpose, audience))
         dossier_audience = request.audience or variant.audience or settings.dossier.audience
         targets.append(Target(name, options, dossier_audience, variant.theme or settings.theme,
                               output_root / name))
@@ -389,8 +391,10 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"))
         case = build_case(record, target.options, history.updated)
-        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience),
-                                   history.updated) if request.dossier else None)
+        # the dossier is the promotion packet, whatever the site is for
+        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience,
+                                                   purpose="promotion"), history.updated)
+                        if request.dossier else None)
         since = (changes_since(record, history.since, target.dossier_audience, target.options.today,
                                keep=cache.folder is not None)
                  if dossier_case is not None and history.since else None)

@@ -225,6 +225,7 @@ def newest_change(case: Case) -> str | None:
 
 
 def _plan_site_pages(case: Case) -> Iterator[Page]:
+    titles = {section.name: section.title for section in case.sections}
     yield Page("index.html", "home.html", case.title, "home", {})
     achievements = listing(tuple(y for y in case.years if y.achievements), lambda year: len(year.achievements))
     timeline = listing(tuple(y for y in case.years if y.events), lambda year: len(year.events))
@@ -242,15 +243,16 @@ def _plan_site_pages(case: Case) -> Iterator[Page]:
     for project in case.projects:
         yield Page(page_path("projects", project.id), "project.html", project.title, "projects",
                    {"project": project})
-    yield Page("competencies/index.html", "competencies.html", "Competencies", "competencies", {})
+    yield Page("competencies/index.html", "competencies.html", titles["competencies"], "competencies", {})
     for competency in case.competencies:
         yield Page(page_path("competencies", competency.id), "competency.html", competency.name,
                    "competencies", {"competency": competency})
     yield Page("timeline/index.html", "timeline.html", SECTION_TITLES["timeline"], "timeline",
                {"listing": timeline})
     for section in ("certifications", "goals", "feedback", "learning"):
-        yield Page(f"{section}/index.html", f"{section}.html", SECTION_TITLES[section] if section != "goals"
-                   else "Goals and plan", section, {})
+        if section in titles:
+            yield Page(f"{section}/index.html", f"{section}.html", titles[section] if section != "goals"
+                       else "Goals and plan", section, {})
     yield Page("tags/index.html", "tags.html", "Tags", "tags", {})
     for tag in case.tags:
         yield Page(page_path("tags", tag.slug), "tag.html", f"Tagged “{tag.name}”", "tags", {"tag": tag})
@@ -262,7 +264,8 @@ def _plan_site_pages(case: Case) -> Iterator[Page]:
 
 # Fields of the case that are small and shown on every page; a page that reads only these
 # (and its own entry) need not be rendered again when another entry changes.
-PAGE_WIDE_FIELDS = frozenset({"title", "audience", "today", "language", "base_url", "profile", "framework",
+PAGE_WIDE_FIELDS = frozenset({"title", "audience", "purpose", "sections", "today", "language", "base_url",
+                              "profile", "framework",
                               "level", "since", "until", "coverage", "plan_progress", "left_out"})
 # What every page's context holds besides the case; each is part of the page's key.
 FRAME_NAMES = frozenset({"page", "root", "asset_root", "canonical"})

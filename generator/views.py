@@ -229,11 +229,25 @@ def split(items: tuple, rank: Callable[[Any], Any], full: int) -> Packet:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of the site as the navigation names it."""
+
+    name: str  # its folder: `page_path(name)`
+    title: str
+
+
+@dataclass(frozen=True)
 class Case:
-    """Everything a theme may show for one audience, already filtered and summed."""
+    """Everything a theme may show for one audience, already filtered and summed.
+
+    A `portfolio` case is a showcase: it holds no ask, no target, no goals and no competency
+    without evidence, so no theme can show a plan or a gap on it by mistake.
+    """
 
     title: str
     audience: str
+    purpose: str  # portfolio | promotion
+    sections: tuple[Section, ...]  # the site's sections, in the navigation's order
     today: dt.date
     language: str
     base_url: str | None
@@ -297,5 +311,6 @@ class Case:
         if not self.left_out:
             return "left out: nothing"
         return "left out: " + ", ".join(
-            f"{count} {reason}{'s' if reason == 'draft' and count > 1 else ''}"
+            f"{count} {reason}{'s' if reason in ('draft', 'goal') and count > 1 else ''}"
+            + (" (a portfolio shows no plan)" if reason == "goal" else "")
             for reason, count in self.left_out)

@@ -51,6 +51,17 @@ SECTION_TITLES = {
     "competencies": "Competencies", "timeline": "Timeline", "tags": "Tags",
 }
 
+PURPOSES = ("portfolio", "promotion")
+
+# The site's sections in the navigation's order, and what each is called, by purpose: a
+# portfolio shows skills with their evidence, and no plan.
+NAVIGATION = {
+    "promotion": ("achievements", "projects", "competencies", "goals", "feedback", "certifications", "learning",
+                  "timeline"),
+    "portfolio": ("achievements", "projects", "competencies", "feedback", "certifications", "learning", "timeline"),
+}
+PORTFOLIO_TITLES = {"competencies": "Skills"}
+
 YAML_SUFFIXES = (".yaml", ".yml")
 SETTINGS_FILE = "careerfolio.yaml"
 

@@ -37,7 +37,9 @@ def site(tmp_path_factory):
         pytest.skip("Chromium is not installed")
     root = Path(__file__).resolve().parent.parent
     out = tmp_path_factory.mktemp("browser")
-    result = run_cli("build", "-C", root, "--out", out)
+    # the internal site is the promotion case: every kind of page, gaps and the plan included
+    # (test_screens.py goes through the public portfolio too)
+    result = run_cli("build", "-C", root, "--out", out, "--audience", "internal")
     assert result.status == 0, result.stderr
     handler = functools.partial(QuietHandler, directory=str(out / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -136,7 +136,7 @@ def test_gaps_are_the_same_in_check_on_the_site_and_in_the_dossier(tmp_path):
         """})
     reported = {f["message"] for f in findings(root) if f["rule"] == "CF105"}
     assert reported == {"no achievement shows 'Engineering strategy' (a gap)", "no achievement shows 'Hiring' (a gap)"}
-    assert run_cli("build", "-C", root, "--no-pdf").status == 0
+    assert run_cli("build", "-C", root, "--no-pdf", "--audience", "internal").status == 0  # the case, not a portfolio
     site = (root / "output" / "site" / "competencies" / "index.html").read_text(encoding="utf-8")
     assert site.count('<li class="gap"') == 2
     assert '<li class="gap" id="strategy">' in site and '<li class="gap" id="hiring">' in site
@@ -182,6 +182,14 @@ def test_check_says_when_the_public_site_shows_a_gap_the_dossier_does_not(tmp_pa
     })
     (found,) = findings(root)
     assert found["rule"] == "CF106"
+    assert found["message"] == ("only one achievement shows 'Engineering strategy', and it is internal: "
+                                "the public portfolio does not show this skill")
+    assert run_cli("build", "-C", root, "--no-pdf").status == 0
+    portfolio = (root / "output" / "site" / "competencies" / "index.html").read_text(encoding="utf-8")
+    assert 'id="strategy"' not in portfolio
+    settings = root / "careerfolio.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "purpose: promotion\n", encoding="utf-8")
+    (found,) = findings(root)
     assert found["message"] == ("only one achievement shows 'Engineering strategy', and it is internal: "
                                 "the public site shows a gap")
     assert run_cli("build", "-C", root, "--no-pdf").status == 0
