@@ -110,6 +110,20 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true",
                         help="write nothing; fail if the schemas there are missing or out of date")
 
+    export = commands.add_parser(
+        "export", parents=[common], help="write the record in another format (jsonresume)",
+        description="Write the record, as one audience sees it, in another format.")
+    export_formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    jsonresume = export_formats.add_parser(
+        "jsonresume", parents=[common], help="JSON Resume (v1.2.1), to stdout or -o FILE",
+        description="Write the record as a JSON Resume (v1.2.1): what the site for the audience shows, with "
+        "everything JSON Resume has no field for under meta.careerfolio, so that `careerfolio import "
+        "jsonresume` gives the same record back.")
+    jsonresume.add_argument("-o", "--output", type=Path, metavar="FILE",
+                            help="the file to write (default: standard output)")
+    jsonresume.add_argument("--audience", choices=AUDIENCES, help="who it is for (default: public)")
+    jsonresume.add_argument("--variant", metavar="NAME", help="export one variant from careerfolio.yaml")
+
     commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
     return parser
 
@@ -272,6 +286,41 @@ def run_schema(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
+def run_export(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import os
+    import tempfile
+
+    from generator.cache import Cache
+    from generator.jsonresume import resume_bytes
+    from generator.pipeline import BuildRequest, read_case
+
+    case = read_case(BuildRequest(root=arguments.root, audience=arguments.audience, variant=arguments.variant),
+                     Cache.for_record(arguments.root))
+    data = resume_bytes(case)
+    what = (f"JSON Resume of {case.profile.name}, audience {case.audience}: "
+            f"{count(len(case.achievements), 'achievement')}, {count(len(case.projects), 'project')}")
+    if arguments.output is None:
+        stdout.write(data.decode("utf-8"))
+        print(f"{what}; {case.left_out_sentence()}", file=stderr)
+        return ExitStatus.OK
+    target = arguments.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # written aside and renamed: a reader of the file never finds half of it
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(f"{display_path(target)}: {what}", file=stdout)
+    print(f"  {case.left_out_sentence()}", file=stdout)
+    print(f"next: use it with any JSON Resume tool; `careerfolio import jsonresume {display_path(target)}` "
+          "reads it back", file=stdout)
+    return ExitStatus.OK
+
+
 def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.themes import discover_themes
 
@@ -282,4 +331,4 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
-            "themes": run_themes}
+            "themes": run_themes, "export": run_export}

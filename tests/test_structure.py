@@ -12,7 +12,7 @@ STAGES = [
     {"validate", "schema", "numbers"},  # the typed record; units and totals
     {"views"},  # what templates see
     {"case", "markdown", "themes"},  # the case for one audience; Markdown; theme lookup
-    {"lint", "render"},  # advice; pages as bytes
+    {"lint", "jsonresume", "render"},  # advice; JSON Resume out; pages as bytes
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
     {"pipeline", "scaffold", "starter"},  # the spine; new and init
     {"serve"},
