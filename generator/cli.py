@@ -124,6 +124,20 @@ def make_parser() -> argparse.ArgumentParser:
     jsonresume.add_argument("--audience", choices=AUDIENCES, help="who it is for (default: public)")
     jsonresume.add_argument("--variant", metavar="NAME", help="export one variant from careerfolio.yaml")
 
+    import_ = commands.add_parser(
+        "import", parents=[common], help="start a record from another format (jsonresume)",
+        description="Write a new record from a file in another format; never overwrites.")
+    import_formats = import_.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    from_jsonresume = import_formats.add_parser(
+        "jsonresume", parents=[common], help="a new record from a JSON Resume file",
+        description="Write a new record from a JSON Resume file: the profile, achievements (from work "
+        "highlights, awards and publications), projects (from projects, jobs and volunteering), "
+        "certifications, feedback (from references) and learning (from education). Says what it could "
+        "not carry over; writes nothing if any file it would write exists, or if the file has problems.")
+    from_jsonresume.add_argument("file", type=Path, metavar="FILE", help="the JSON Resume, e.g. resume.json")
+    from_jsonresume.add_argument("--into", type=Path, metavar="DIR",
+                                 help="the folder of the new record (default: the current folder, or -C DIR)")
+
     commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
     return parser
 
@@ -321,6 +335,26 @@ def run_export(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     return ExitStatus.OK
 
 
+def run_import(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.jsonresume_import import describe_import, import_resume
+
+    into = arguments.into if arguments.into is not None else Path(".")
+    folder = into if into.is_absolute() else arguments.root / into
+    try:
+        result = import_resume(arguments.file, folder)
+    except RecordProblems as error:
+        for problem in error.problems:
+            print(problem.describe(), file=stderr)
+        print(f"{count(len(error.problems), 'problem')} in {display_path(arguments.file)}; nothing was written",
+              file=stderr)
+        return ExitStatus.RECORD_ERROR
+    for line in describe_import(result, arguments.file):
+        print(line, file=stdout)
+    shown = display_path(folder)
+    print(f"next: careerfolio -C {shown} check, then careerfolio -C {shown} build", file=stdout)
+    return ExitStatus.OK
+
+
 def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.themes import discover_themes
 
@@ -331,4 +365,4 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
-            "themes": run_themes, "export": run_export}
+            "themes": run_themes, "export": run_export, "import": run_import}

@@ -1,16 +1,23 @@
-"""JSON Resume out: a valid resume.json for each audience, holding only what it may see."""
+"""JSON Resume in and out: a valid resume.json for each audience, an exact round trip, and
+imports that carry over what the record can hold, say what it cannot, and never overwrite."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import re
+import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, write_record
 
+from generator.case import CaseOptions, build_case
 from generator.jsonresume import plain_text, to_uri
+from generator.model import PartialDate
+from generator.numbers import normalise_unit
 from generator.validate import read_record
 
 RESUMES = FIXTURES / "jsonresume"
@@ -152,3 +159,257 @@ def test_every_site_has_the_resume_json_of_its_own_case_linked_from_its_pages(ba
     page = (site / "achievements" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="application/json" title="Ada Example: JSON Resume" ' \
            'href="../resume.json">' in page
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def test_the_json_resume_sample_imports_field_by_field(tmp_path):
+    folder = tmp_path / "richard"
+    output = imported(RESUMES / "sample.resume.json", folder)
+    assert "not carried over: basics.phone, basics.location.address, basics.location.postalCode, " \
+           "basics.profiles.username (1), work.location (1), education.startDate (1), education.score (1), " \
+           "projects.entity (1), meta.canonical, meta.version, meta.lastModified, skills (2), languages (1), " \
+           "interests (1) — careerfolio's record has no place for them" in output
+    record = read_record(folder)
+    profile = record.profile
+    assert (profile.name, profile.headline, profile.email) == ("Richard Hendriks", "Programmer",
+                                                               "richard.hendriks@mail.com")
+    assert profile.location == "San Francisco, California, US"
+    assert profile.summary.startswith("Richard hails from Tulsa.") and profile.summary.endswith("conversation!")
+    assert [(link.label, link.url) for link in profile.links] == [
+        ("Website", "http://richardhendricks.example.com"), ("Twitter", "https://www.twitter.com"),
+        ("SoundCloud", "https://soundcloud.example.com/dandymusicnl")]
+    assert profile.role is None  # the one job has ended
+
+    projects = models(folder, "projects")
+    pied_piper = projects["pied-piper"]
+    assert (pied_piper.title, pied_piper.role, pied_piper.summary, pied_piper.status) == (
+        "Pied Piper", "CEO/President", "Awesome compression company", "done")
+    assert (pied_piper.period.start, pied_piper.period.end) == (PartialDate(2013, 12, 1), PartialDate(2014, 12, 1))
+    assert pied_piper.links[0].url == "http://piedpiper.example.com"
+    body = {entry.id: entry.body for entry in read_record(folder).collection("projects")}
+    assert body["pied-piper"].startswith("Pied Piper is a multi-platform technology")
+    assert projects["coderdojo"].tags == ["volunteer"] and projects["coderdojo"].role == "Teacher"
+    miss_direction = projects["miss-direction"]
+    assert miss_direction.skills == ["GoogleMaps", "Chrome Extension", "Javascript"]
+    assert miss_direction.role == "Team lead, Designer" and miss_direction.tags == ["application"]
+
+    achievements = {model.title: model for model in models(folder, "achievements").values()}
+    won = achievements["Successfully won Techcrunch Disrupt"]
+    assert won.projects == ["pied-piper"] and won.period.start == PartialDate(2013, 12, 1)
+    assert achievements["Won award at AIHacks 2016"].date == PartialDate(2016, 8, 24)
+    assert achievements["Awarded 'Teacher of the Month'"].projects == ["coderdojo"]
+    award = achievements["Digital Compression Pioneer Award — Techcrunch"]
+    assert (award.date, award.summary, award.tags) == (PartialDate(2014, 11, 1), "There is no spoon.", ["award"])
+    publication = achievements["Video compression for 3d media — Hooli"]
+    assert publication.evidence[0].url == "http://en.wikipedia.org/wiki/Silicon_Valley_(TV_series)"
+    assert len(achievements) == 9
+
+    (quote,) = models(folder, "feedback").values()
+    assert quote.author == "Erlich Bachman" and quote.quote.startswith("It is my pleasure to recommend Richard")
+    learning = {model.title: model for model in models(folder, "learning").values()}
+    degree = learning["Bachelor in Information Technology"]
+    assert (degree.provider, degree.date, degree.url) == ("University of Oklahoma", PartialDate(2014, 1, 1),
+                                                         "https://www.ou.edu/")
+    assert {"DB1101 - Basic SQL", "CS2011 - Java Introduction"} < set(learning)
+
+
+def test_an_imported_resume_checks_without_errors_and_builds(tmp_path):
+    folder = tmp_path / "richard"
+    imported(RESUMES / "sample.resume.json", folder)
+    checked = run_cli("check", "-C", folder)
+    assert checked.status == 0 and "\n0 errors" in "\n" + checked.stdout.splitlines()[-1], checked.stdout
+    built = run_cli("build", "--no-pdf", "-C", folder)
+    assert built.status == 0, built.stderr
+    assert "Digital Compression Pioneer Award" in (folder / "output" / "site" / "index.html").read_text(
+        encoding="utf-8") + (folder / "output" / "site" / "timeline" / "index.html").read_text(encoding="utf-8")
+
+
+def test_non_ascii_names_and_texts_and_partial_dates_survive_an_import(tmp_path):
+    folder = tmp_path / "li"
+    imported(RESUMES / "unicode.resume.json", folder)
+    record = read_record(folder)
+    assert record.profile.name == "李小龍"
+    assert record.profile.headline == "Μηχανικός πλατφόρμας"
+    assert record.profile.links[0].url == "https://例え.jp/プロフィール/li"
+    assert record.profile.role.team == "Ελληνικά Δίκτυα" and record.profile.role.since == PartialDate(2019, 7)
+    assert "李小龍" in (folder / "content" / "profile.yaml").read_text(encoding="utf-8")  # not \\u escapes
+    (certificate,) = models(folder, "certifications").values()
+    assert certificate.earned == PartialDate(2019) and certificate.earned.iso() == "2019"
+    (quote,) = models(folder, "feedback").values()
+    assert quote.author == "Ελένη Παπαδοπούλου" and quote.quote == "Εξαιρετική συνάδελφος — «πάντα έτοιμη»."
+    titles = {model.title: model for model in models(folder, "achievements").values()}
+    assert titles["把构建时间缩短了一半"].period.start == PartialDate(2019, 7)
+    assert titles["最佳工程师 — 公司"].date == PartialDate(2020, 5)
+    (study,) = models(folder, "learning").values()
+    assert (study.title, study.provider, study.date) == ("Master in 计算机科学", "北京大学", PartialDate(2017))
+    assert run_cli("check", "-C", folder).status == 0
+    assert run_cli("build", "--no-pdf", "-C", folder).status == 0
+
+
+def test_import_never_overwrites_and_then_writes_nothing(tmp_path):
+    write_record(tmp_path, {"content/profile.yaml": "name: Mine\n"})
+    result = run_cli("import", "jsonresume", RESUMES / "sample.resume.json", "--into", tmp_path)
+    assert result.status == 1
+    assert "profile.yaml already exists — import never overwrites" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "content" / "profile.yaml").read_text(encoding="utf-8") == "name: Mine\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        "content/profile.yaml"]
+
+
+def test_import_writes_into_the_folder_of_dash_c_by_default(tmp_path):
+    (tmp_path / "mine").mkdir()
+    result = run_cli("import", "jsonresume", RESUMES / "unicode.resume.json", "-C", tmp_path / "mine")
+    assert result.status == 0, result.stderr
+    assert (tmp_path / "mine" / "content" / "profile.yaml").is_file()
+    assert "next: careerfolio -C" in result.stdout
+
+
+LOCATED = re.compile(r"^resume\.json:(\d+):(\d+): (/\S*): (.+) — (.+)$")
+INVALID = {
+    "a date JSON Resume cannot read": (
+        '{\n  "basics": {"name": "Ann"},\n  "work": [\n    {"name": "Acme", "startDate": "July 2019"}\n  ]\n}\n',
+        ['resume.json:4:35: /work/0/startDate: "July 2019" is not a date — write YYYY, YYYY-MM or YYYY-MM-DD']),
+    "a month that does not exist": (
+        '{"certificates": [{"name": "CKA", "date": "2019-13"}]}',
+        ['resume.json:1:43: /certificates/0/date: "2019-13" has no month 13 — months run from 01 to 12']),
+    "wrong types": (
+        '{"basics": {"name": 42, "profiles": {"network": "x"}},\n "work": [{"highlights": "one"}]}',
+        ["resume.json:1:21: /basics/name: must be a text, found a number — put it in double quotes",
+         ("resume.json:1:37: /basics/profiles: must be a list, found an object — write [ … ] around the items, "
+         "even a single one"),
+         ("resume.json:2:26: /work/0/highlights: must be a list, found a text — write [ … ] around the items, "
+         "even a single one")]),
+    "a key written twice": (
+        '{"basics": {\n  "name": "Ann",\n  "name": "Bob"\n}}',
+        [("resume.json:3:3: /basics/name: the key 'name' is written twice — keep one; JSON readers silently "
+         "use the last")]),
+    "not an object": ("[1, 2]", [("resume.json:1:1: /: a JSON Resume is an object, not a list — "
+                                 'write { "basics": { "name": "…" }, … }')]),
+    "a highlight with nothing to date it": (
+        '{"basics": {"name": "Ann"}, "work": [{"name": "Acme", "highlights": ["Shipped it"]}]}',
+        [('resume.json:1:38: /work/0: the highlights here need a date to become achievements, and this item '
+         'has none — add "startDate" (and "endDate" once it ended)')]),
+    "an unknown key in careerfolio's meta": (
+        '{"basics": {"name": "Ann"}, "meta": {"careerfolio": {"goals": [{"title": "T", "dedline": "2026"}]}}}',
+        ["resume.json:1:79: /meta/careerfolio/goals/0/dedline: unknown key 'dedline' — did you mean 'deadline'?"]),
+}
+
+
+@pytest.mark.parametrize("case", list(INVALID))
+def test_invalid_resumes_get_located_problems_and_nothing_is_written(tmp_path, monkeypatch, case):
+    text, expected = INVALID[case]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "resume.json").write_text(text, encoding="utf-8")
+    result = run_cli("import", "jsonresume", "resume.json", "--into", tmp_path / "new")
+    assert result.status == 1
+    lines = result.stderr.splitlines()
+    assert lines[:-1] == expected
+    assert all(LOCATED.match(line) for line in lines[:-1])
+    assert lines[-1].endswith("in resume.json; nothing was written")
+    assert "Traceback" not in result.stderr and not (tmp_path / "new").exists()
+
+
+def test_a_json_syntax_error_is_located(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "resume.json").write_text('{\n  "basics": {"name": "Ann",}\n}\n', encoding="utf-8")
+    result = run_cli("import", "jsonresume", "resume.json", "--into", tmp_path / "new")
+    assert result.status == 1
+    assert result.stderr.splitlines()[0] == ("resume.json:2:28: JSON syntax error: Expecting property name "
+                                             "enclosed in double quotes — keys need double quotes, and JSON "
+                                             "allows no comma after the last item")
+    assert not (tmp_path / "new").exists()
+
+
+def test_every_problem_of_a_resume_is_reported_in_one_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "resume.json").write_text(json.dumps({
+        "basics": {"name": 1}, "work": [{"startDate": "soon"}], "education": [{"endDate": "2019-02-30"}],
+        "references": "none"}, indent=1), encoding="utf-8")
+    result = run_cli("import", "jsonresume", "resume.json", "--into", tmp_path / "new")
+    assert result.status == 1
+    assert [LOCATED.match(line).group(3) for line in result.stderr.splitlines()[:-1]] == [
+        "/basics/name", "/work/0/startDate", "/education/0/endDate", "/references"]
+
+
+def test_a_missing_file_is_one_clear_line(tmp_path):
+    result = run_cli("import", "jsonresume", tmp_path / "nope.json", "--into", tmp_path / "new")
+    assert result.status == 1 and "there is no file" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- the round trip ----------------------------------------------------------------------
+
+
+def round_trip(record: Path, folder: Path, audience: str) -> tuple[str, str]:
+    """Export `record`, import it into `folder` (its assets copied first), export that again."""
+    exported = run_cli("export", "jsonresume", "-C", record, "--audience", audience).stdout
+    (folder / "content").mkdir(parents=True)
+    shutil.copytree(record / "content" / "assets", folder / "content" / "assets")
+    (folder.parent / "resume.json").write_text(exported, encoding="utf-8")
+    output = imported(folder.parent / "resume.json", folder)
+    assert "not carried over" not in output and "left out" not in output
+    return exported, run_cli("export", "jsonresume", "-C", folder, "--audience", audience).stdout
+
+
+def comparable(model) -> dict:
+    """A model as the round trip keeps it: careerfolio spells units one way, and `check:` (the
+    advice silenced) is not part of an export."""
+    values = model.model_dump(exclude={"id", "check"})
+    for impact in values.get("impact", ()):
+        impact["unit"] = normalise_unit(impact["unit"]) or None
+    return values
+
+
+@pytest.mark.parametrize("audience", ["public", "internal", "private"])
+def test_export_then_import_gives_back_the_same_record(sample_record, tmp_path, audience):
+    exported, again = round_trip(sample_record, tmp_path / "again", audience)
+    assert again == exported
+    options = CaseOptions(today=TODAY, audience=audience)
+    original_record, copy_record = read_record(sample_record), read_record(tmp_path / "again")
+    original = build_case(original_record, options)
+    copy = build_case(copy_record, options)
+    assert dataclasses.replace(copy, left_out=()) == dataclasses.replace(original, left_out=())
+    assert copy_record.profile == original_record.profile
+    assert copy_record.competencies.model_dump(exclude={"competencies": {"__all__": {"check"}}}) == \
+        original_record.competencies.model_dump(exclude={"competencies": {"__all__": {"check"}}})
+    for collection in ("achievements", "projects", "certifications", "goals", "feedback", "learning"):
+        shown = {view.id for view in getattr(original, collection)}
+        before = {entry.id: (comparable(entry.model), entry.body) for entry in original_record.collection(collection)
+                  if entry.id in shown}
+        after = {entry.id: (comparable(entry.model), entry.body) for entry in copy_record.collection(collection)}
+        assert after == before, collection
+
+
+def test_the_round_trip_keeps_evidence_files_and_the_photo(base_record, tmp_path):
+    exported, again = round_trip(base_record, tmp_path / "again", "internal")
+    assert again == exported
+    evidence = models(tmp_path / "again", "achievements")["2025-03-fast-builds"].evidence
+    assert evidence[0].file == "assets/chart.svg"
+    assert read_record(tmp_path / "again").profile.photo == "assets/photo.svg"
+
+
+def test_files_a_resume_cannot_carry_are_named_and_the_record_still_checks(base_record, tmp_path):
+    (tmp_path / "resume.json").write_text(export_text(base_record), encoding="utf-8")
+    output = imported(tmp_path / "resume.json", tmp_path / "new")
+    assert "left out: the photo and an evidence file, which a resume does not carry" in output
+    assert run_cli("check", "-C", tmp_path / "new").status == 0
+
+
+def export_text(root: Path, *options: str) -> str:
+    return run_cli("export", "jsonresume", "-C", root, *options).stdout
+
+
+def test_a_field_edited_in_the_json_resume_wins_over_what_meta_kept(sample_record, tmp_path):
+    document = export(sample_record)
+    document["basics"]["summary"] = "Edited in another tool."
+    del document["certificates"][0]["url"]
+    (tmp_path / "resume.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "new" / "content").mkdir(parents=True)
+    shutil.copytree(sample_record / "content" / "assets", tmp_path / "new" / "content" / "assets")
+    imported(tmp_path / "resume.json", tmp_path / "new")
+    record = read_record(tmp_path / "new")
+    assert record.profile.summary == "Edited in another tool."
+    assert record.profile.ask.startswith("I am asking")  # kept: JSON Resume has no place to edit it
+    assert models(tmp_path / "new", "certifications")["certified-kubernetes-administrator-cka"].url is None

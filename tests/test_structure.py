@@ -14,7 +14,7 @@ STAGES = [
     {"case", "markdown", "themes"},  # the case for one audience; Markdown; theme lookup
     {"lint", "jsonresume", "render"},  # advice; JSON Resume out; pages as bytes
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
-    {"pipeline", "scaffold", "starter"},  # the spine; new and init
+    {"pipeline", "scaffold", "starter", "jsonresume_import"},  # the spine; new, init and import
     {"serve"},
     {"cli", "__main__"},
 ]
