@@ -168,10 +168,18 @@ class Field:
         return self.read(self.show(value)) != value
 
     def join(self, shown: tuple, kept: Any) -> Any:
-        """The record's value from what the JSON Resume item shows and what meta kept."""
-        if kept is not None and self.show(kept) == shown:
+        """The record's value from what the JSON Resume item shows and what meta kept.
+
+        A kept value that cannot even be shown (a list where text belongs) is returned as
+        it is, for the schema to say what is wrong with it, at its place in meta.
+        """
+        if kept is None:
+            return self.read(shown)
+        try:
+            matches = self.show(kept) == shown
+        except (TypeError, AttributeError, KeyError, ValueError):
             return kept
-        return self.read(shown)
+        return kept if matches else self.read(shown)
 
 
 def same_field(name: str, key: str, show: Callable[[Any], Any] = lambda value: value,

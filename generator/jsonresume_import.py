@@ -141,6 +141,10 @@ def check_value(source: SourceFile, location: Location, value: Any, shape: Any):
                           "write [ … ] around the items, even a single one")
             return
         for index, item in enumerate(value):
+            if item is None:  # null means "not given" for a key, but a list holds what is given
+                yield located(source, location + (index,), "an item of a list cannot be null",
+                              "remove it, or write what it stands for")
+                continue
             yield from check_value(source, location + (index,), item, shape[0])
     elif isinstance(shape, dict):
         if not isinstance(value, dict):
@@ -310,7 +314,24 @@ class Origin:
         location = tuple(location)
         base = self.fields.get(location[0]) if location else None
         place = (base + location[1:]) if base is not None else self.item + location
-        return located(self.source, place, message, hint, key=key)
+        return located(self.source, place, message, in_json_terms(hint), key=key)
+
+
+# The record's schema words its hints for YAML; in a JSON file they would mislead.
+JSON_WORDING = (
+    (re.compile(r"indent `key: value` lines under it"), 'write { "key": value, … }'),
+    (re.compile(r"write `\w+: \[a, b\]` or one '- item' per line"), "write [ … ] around the items"),
+    (re.compile(r"add `(\w+):` to this entry"), r'add "\1"'),
+    (re.compile(r"write one after `(\w+):`"), r'write a value after "\1":'),
+    (re.compile(r"put quotes around it"), "put it in double quotes"),
+    (re.compile(r"write one `key: value` per line"), 'write { "key": value, … }'),
+)
+
+
+def in_json_terms(hint: str) -> str:
+    for pattern, wording in JSON_WORDING:
+        hint = pattern.sub(wording, hint)
+    return hint
 
 
 @dataclass
@@ -344,12 +365,14 @@ def take_fields(reader: ResumeReader, item: Location, fields: tuple[Field, ...],
     """
     for mapping in fields:
         shown = tuple(reader.value(item + key) for key in mapping.keys)
-        value = mapping.join(shown, data.get(mapping.name))
+        kept = data.get(mapping.name)
+        value = mapping.join(shown, kept)
         if value is None:
             data.pop(mapping.name, None)
         else:
             data[mapping.name] = value
-        origin.fields[mapping.name] = item + mapping.keys[0][:1]
+        if value is not kept or kept is None:  # read from the JSON Resume item: a problem points there
+            origin.fields[mapping.name] = item + mapping.keys[0][:1]
     return data
 
 
@@ -441,6 +464,11 @@ def convert_profile(reader: ResumeReader, meta: dict | None, result: Conversion)
         if check_asset(result.content_dir, photo, image=True) is not None:
             result.missing_files.append("the photo")
             del data["photo"]
+    if data.get("name") is None:  # the one thing a record cannot do without
+        where = ("basics",) if isinstance(reader.peek(("basics",)), dict) else ()
+        result.problems.append(located(reader.source, where, "the resume has no name",
+                                       'add "name": "Your Name" to "basics"'))
+        return
     result.drafts.append(Draft("profile", data, origin))
 
 
@@ -823,9 +851,9 @@ def check_imported_references(drafts: list[Draft]) -> list[Problem]:
     for draft in drafts:
         if draft.collection in ("projects", "goals") and draft.id:
             known[draft.collection].add(draft.id)
-        if draft.collection == "competencies":
-            known["competencies"] = {c.get("id") for c in draft.data.get("competencies") or []
-                                     if isinstance(c, dict)}
+        ladder = draft.data.get("competencies") if draft.collection == "competencies" else None
+        if isinstance(ladder, list):
+            known["competencies"] = {c["id"] for c in ladder if isinstance(c, dict) and isinstance(c.get("id"), str)}
     problems = []
     for draft in drafts:
         if draft.collection not in COLLECTION_MODELS:
@@ -994,6 +1022,8 @@ def import_resume(path: Path, folder: Path) -> ImportResult:
     Raise RecordProblems with every problem of the resume, or UserError when a file it
     would write is already there; in both cases nothing is written.
     """
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{display_path(folder)} is a file — import into a folder with --into DIR")
     source = read_resume(path)
     problems = check_shape(source)
     if problems:
@@ -1006,9 +1036,14 @@ def import_resume(path: Path, folder: Path) -> ImportResult:
     files = record_files(checked, content)
     refuse_existing(folder, files)
     written = []
-    for relative, text in files.items():
-        write_new_file(folder / relative, text)
-        written.append(folder / relative)
+    try:
+        for relative, text in files.items():
+            write_new_file(folder / relative, text)
+            written.append(folder / relative)
+    except OSError as error:  # a folder the user may not write to is theirs to fix
+        done = f"; {count(len(written), 'file')} already written" if written else ""
+        raise UserError(f"cannot write {display_path(Path(error.filename or folder))} ({error.strerror}){done} — "
+                        "import into a folder you can write to, with --into DIR") from None
     counts = Counter(item.collection for item in checked)
     return ImportResult(folder, tuple(written),
                         tuple((name, counts[name]) for name in MODELS if counts[name]),

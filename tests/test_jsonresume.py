@@ -292,6 +292,13 @@ INVALID = {
         '{"basics": {"name": "Ann"}, "work": [{"name": "Acme", "highlights": ["Shipped it"]}]}',
         [('resume.json:1:38: /work/0: the highlights here need a date to become achievements, and this item '
          'has none — add "startDate" (and "endDate" once it ended)')]),
+    "a meta entry that the record's schema refuses, with hints in JSON terms": (
+        '{"meta": {"careerfolio": {"goals": [{"title": "T", "competencies": "x", "progress": 120}]}}}',
+        ['resume.json:1:1: /: the resume has no name — add "name": "Your Name" to "basics"',
+         ("resume.json:1:68: /meta/careerfolio/goals/0/competencies: competencies must be a list — "
+         "write [ … ] around the items"),
+         ("resume.json:1:85: /meta/careerfolio/goals/0/progress: progress is 120, out of range — "
+         "it must be at most 100")]),
     "an unknown key in careerfolio's meta": (
         '{"basics": {"name": "Ann"}, "meta": {"careerfolio": {"goals": [{"title": "T", "dedline": "2026"}]}}}',
         ["resume.json:1:79: /meta/careerfolio/goals/0/dedline: unknown key 'dedline' — did you mean 'deadline'?"]),
@@ -334,9 +341,13 @@ def test_every_problem_of_a_resume_is_reported_in_one_run(tmp_path, monkeypatch)
         "/basics/name", "/work/0/startDate", "/education/0/endDate", "/references"]
 
 
-def test_a_missing_file_is_one_clear_line(tmp_path):
+def test_a_missing_file_or_a_file_as_the_folder_is_one_clear_line(tmp_path):
     result = run_cli("import", "jsonresume", tmp_path / "nope.json", "--into", tmp_path / "new")
     assert result.status == 1 and "there is no file" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "taken").write_text("mine\n", encoding="utf-8")
+    result = run_cli("import", "jsonresume", RESUMES / "sample.resume.json", "--into", tmp_path / "taken")
+    assert result.status == 1 and "is a file — import into a folder" in result.stderr
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine\n"
 
 
 # --- the round trip ----------------------------------------------------------------------
