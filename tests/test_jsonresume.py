@@ -12,7 +12,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 from conftest import FIXTURES, run_cli, write_record
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.case import CaseOptions, build_case
 from generator.jsonresume import plain_text, to_uri
@@ -424,3 +427,92 @@ def test_a_field_edited_in_the_json_resume_wins_over_what_meta_kept(sample_recor
     assert record.profile.summary == "Edited in another tool."
     assert record.profile.ask.startswith("I am asking")  # kept: JSON Resume has no place to edit it
     assert models(tmp_path / "new", "certifications")["certified-kubernetes-administrator-cka"].url is None
+
+
+# --- any record ------------------------------------------------------------------------
+
+TEXT = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=30).filter(
+    lambda text: text.strip())
+MARKDOWN = st.lists(st.sampled_from(["**bold**", "a [link](https://example.com/x)", "`code`", "line\nbreak",
+                                     "- item", "plain words", "Ελληνικά", "中文", "&amp;", "\\*"]),
+                    min_size=1, max_size=4).map(" ".join)
+DATE = st.builds(lambda year, month, day: f"{year}" + (f"-{month:02d}" if month else "") +
+                 (f"-{day:02d}" if month and day else ""),
+                 st.integers(1990, 2025), st.integers(0, 12), st.integers(0, 28))
+URL = st.sampled_from(["https://example.com/a", "https://例え.jp/naïve path", "mailto:me@example.com",
+                       "/relative/page", "http://example.com/100%"])
+VISIBILITY = st.sampled_from(["public", "internal", "private"])
+
+
+def entries_of(draw_list):
+    return [{key: value for key, value in entry.items() if value is not None} for entry in draw_list]
+
+
+RECORD = st.fixed_dictionaries({
+    "profile": st.fixed_dictionaries({"name": TEXT, "headline": st.none() | TEXT, "summary": st.none() | MARKDOWN,
+                                      "email": st.none() | st.sampled_from(["a@example.com", "ask my manager"]),
+                                      "links": st.lists(st.fixed_dictionaries({"label": TEXT, "url": URL}),
+                                                        max_size=3),
+                                      "role": st.none() | st.fixed_dictionaries({"title": TEXT, "since": DATE})}),
+    "achievements": st.lists(st.fixed_dictionaries({
+        "title": TEXT, "date": DATE, "summary": st.none() | TEXT, "visibility": VISIBILITY,
+        "impact": st.lists(st.fixed_dictionaries({"metric": TEXT, "value": st.integers(-5, 10**6),
+                                                  "unit": st.sampled_from(["USD", "%", "h", "widgets"])}),
+                           max_size=2),
+        "tags": st.lists(TEXT, max_size=2), "projects": st.lists(st.just("p1"), max_size=1),
+        "body": MARKDOWN}), max_size=4),
+    "projects": st.fixed_dictionaries({"p1": st.fixed_dictionaries({
+        "title": TEXT, "summary": st.none() | MARKDOWN, "skills": st.lists(TEXT, max_size=3),
+        "links": st.lists(st.fixed_dictionaries({"label": TEXT, "url": URL}), max_size=2),
+        "period": st.none() | st.fixed_dictionaries({"start": DATE}), "visibility": VISIBILITY})}),
+    "certifications": st.lists(st.fixed_dictionaries({"name": TEXT, "issuer": st.none() | TEXT,
+                                                      "earned": st.none() | DATE, "url": st.none() | URL,
+                                                      "visibility": VISIBILITY}), max_size=3),
+    "feedback": st.lists(st.fixed_dictionaries({"quote": MARKDOWN, "author": TEXT, "date": st.none() | DATE,
+                                                "visibility": VISIBILITY}), max_size=3),
+    "learning": st.lists(st.fixed_dictionaries({"title": TEXT, "kind": st.sampled_from(["book", "course", "other"]),
+                                                "provider": st.none() | TEXT, "date": st.none() | DATE,
+                                                "url": st.none() | URL}), max_size=3),
+})
+
+
+def write_generated_record(root: Path, record: dict) -> None:
+    """The generated record as files, written by YAML itself so that any text is quoted right."""
+    content = root / "content"
+    (content / "achievements").mkdir(parents=True)
+    (content / "projects").mkdir()
+    profile = {key: value for key, value in record["profile"].items() if value not in (None, [])}
+    (content / "profile.yaml").write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    for stem, project in record["projects"].items():
+        values = {key: value for key, value in project.items() if value not in (None, [])}
+        (content / "projects" / f"{stem}.md").write_text(
+            "---\n" + yaml.safe_dump(values, allow_unicode=True) + "---\nThe story.\n", encoding="utf-8")
+    for index, achievement in enumerate(record["achievements"]):
+        values = {key: value for key, value in achievement.items() if value not in (None, []) and key != "body"}
+        (content / "achievements" / f"a{index}.md").write_text(
+            "---\n" + yaml.safe_dump(values, allow_unicode=True) + "---\n" + achievement["body"] + "\n",
+            encoding="utf-8")
+    for collection in ("certifications", "feedback", "learning"):
+        (content / f"{collection}.yaml").write_text(
+            yaml.safe_dump(entries_of(record[collection]), allow_unicode=True), encoding="utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record=RECORD, audience=st.sampled_from(["public", "internal"]))
+def test_any_record_exports_a_valid_resume_that_imports_back_the_same(tmp_path_factory, record, audience):
+    root = tmp_path_factory.mktemp("generated")
+    write_generated_record(root, record)
+    assert run_cli("check", "-C", root).status == 0, run_cli("check", "-C", root).stdout
+    exported = run_cli("export", "jsonresume", "-C", root, "--audience", audience).stdout
+    assert schema_errors(json.loads(exported)) == []
+    if audience == "public":
+        hidden = {json.dumps(a["title"], ensure_ascii=False)[1:-1] for a in record["achievements"]
+                  if a["visibility"] != "public"}
+        shown = {json.dumps(a["title"], ensure_ascii=False)[1:-1] for a in record["achievements"]
+                 if a["visibility"] == "public"}
+        assert not [title for title in hidden - shown if f'"title": "{title}"' in exported]
+    (root / "resume.json").write_text(exported, encoding="utf-8")
+    assert run_cli("import", "jsonresume", root / "resume.json", "--into", root / "again").status == 0
+    assert run_cli("check", "-C", root / "again").status == 0
+    assert run_cli("export", "jsonresume", "-C", root / "again", "--audience", audience).stdout == exported
+    shutil.rmtree(root)
