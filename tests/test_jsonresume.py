@@ -13,12 +13,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import FIXTURES, run_cli, write_record
+from conftest import FIXTURES, PROJECT, run_cli, write_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.case import CaseOptions, build_case
 from generator.jsonresume import plain_text, to_uri
+from generator.load import MAX_FILE_BYTES
 from generator.model import PartialDate
 from generator.numbers import normalise_unit
 from generator.validate import read_record
@@ -342,6 +343,19 @@ def test_every_problem_of_a_resume_is_reported_in_one_run(tmp_path, monkeypatch)
     assert result.status == 1
     assert [LOCATED.match(line).group(3) for line in result.stderr.splitlines()[:-1]] == [
         "/basics/name", "/work/0/startDate", "/education/0/endDate", "/references"]
+
+
+def test_a_resume_larger_than_a_record_file_may_be_is_refused_unread(tmp_path):
+    (tmp_path / "resume.json").write_bytes(b'{"basics": {"name": "' + b"a" * MAX_FILE_BYTES + b'"}}')
+    result = run_cli("import", "jsonresume", tmp_path / "resume.json", "--into", tmp_path / "new")
+    assert result.status == 1 and "more than careerfolio reads" in result.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def test_import_and_export_need_no_test_dependency_at_run_time():
+    """jsonschema is a test tool: careerfolio checks a resume's structure itself."""
+    package = PROJECT / "generator"
+    assert [path.name for path in package.glob("*.py") if "jsonschema" in path.read_text(encoding="utf-8")] == []
 
 
 def test_a_missing_file_or_a_file_as_the_folder_is_one_clear_line(tmp_path):
