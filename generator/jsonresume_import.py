@@ -452,9 +452,10 @@ def convert_profile(reader: ResumeReader, meta: dict | None, result: Conversion)
     settings = (meta or {}).get("settings")
     site = settings.get("base_url") if isinstance(settings, dict) else None
     address = reader.text(("basics", "url"))
-    if address and (not isinstance(site, str) or to_uri(site) != address):
+    links = data.get("links")
+    if address and (not isinstance(site, str) or to_uri(site) != address) and isinstance(links, (list, type(None))):
         # the person's own web address; careerfolio's export writes the site's address here
-        data["links"] = [{"label": "Website", "url": address}] + list(data.get("links") or [])
+        data["links"] = [{"label": "Website", "url": address}] + (links or [])
     role = read_role(reader, meta, kept.get("role"), origin)
     if role:
         data["role"] = role
