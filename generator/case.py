@@ -140,6 +140,9 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     names.goals = {e.id: e.model.title for e in goal_entries}
 
     achievements = build_achievements(record, gate, names, updated)
+    if showcase:  # a skill is shown only with an achievement behind it, and named only when shown
+        evidenced = {reference.id for achievement in achievements for reference in achievement.competencies}
+        names.competencies = {key: name for key, name in names.competencies.items() if key in evidenced}
     projects = build_projects(project_entries, achievements, updated)
     certifications = build_certifications(record, gate, names)
     goals = build_goals(goal_entries, achievements, names)

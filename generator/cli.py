@@ -122,6 +122,34 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("--audience", choices=AUDIENCES, default="internal",
                       help="whose view to compare (default: internal, like the dossier)")
 
+    export = commands.add_parser(
+        "export", parents=[common], help="write the record in another format (jsonresume)",
+        description="Write the record, as one audience sees it, in another format.")
+    export_formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    jsonresume = export_formats.add_parser(
+        "jsonresume", parents=[common], help="JSON Resume (v1.2.1), to stdout or -o FILE",
+        description="Write the record as a JSON Resume (v1.2.1): what the site for the audience shows, with "
+        "everything JSON Resume has no field for under meta.careerfolio, so that `careerfolio import "
+        "jsonresume` gives the same record back.")
+    jsonresume.add_argument("-o", "--output", type=Path, metavar="FILE",
+                            help="the file to write (default: standard output)")
+    jsonresume.add_argument("--audience", choices=AUDIENCES, help="who it is for (default: public)")
+    jsonresume.add_argument("--variant", metavar="NAME", help="export one variant from careerfolio.yaml")
+
+    import_ = commands.add_parser(
+        "import", parents=[common], help="start a record from another format (jsonresume)",
+        description="Write a new record from a file in another format; never overwrites.")
+    import_formats = import_.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    from_jsonresume = import_formats.add_parser(
+        "jsonresume", parents=[common], help="a new record from a JSON Resume file",
+        description="Write a new record from a JSON Resume file: the profile, achievements (from work "
+        "highlights, awards and publications), projects (from projects, jobs and volunteering), "
+        "certifications, feedback (from references) and learning (from education). Says what it could "
+        "not carry over; writes nothing if any file it would write exists, or if the file has problems.")
+    from_jsonresume.add_argument("file", type=Path, metavar="FILE", help="the JSON Resume, e.g. resume.json")
+    from_jsonresume.add_argument("--into", type=Path, metavar="DIR",
+                                 help="the folder of the new record (default: the current folder, or -C DIR)")
+
     commands.add_parser("themes", parents=[common], help="list the themes and where each comes from")
     return parser
 
@@ -298,6 +326,61 @@ def run_diff(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> i
     return ExitStatus.OK
 
 
+def run_export(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    import os
+    import tempfile
+
+    from generator.cache import Cache
+    from generator.jsonresume import resume_bytes
+    from generator.pipeline import BuildRequest, read_case
+
+    case = read_case(BuildRequest(root=arguments.root, audience=arguments.audience, variant=arguments.variant),
+                     Cache.for_record(arguments.root))
+    data = resume_bytes(case)
+    what = (f"JSON Resume of {case.profile.name}, audience {case.audience}: "
+            f"{count(len(case.achievements), 'achievement')}, {count(len(case.projects), 'project')}")
+    if arguments.output is None:
+        stdout.write(data.decode("utf-8"))
+        print(f"{what}; {case.left_out_sentence()}", file=stderr)
+        return ExitStatus.OK
+    target = arguments.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # written aside and renamed: a reader of the file never finds half of it
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(f"{display_path(target)}: {what}", file=stdout)
+    print(f"  {case.left_out_sentence()}", file=stdout)
+    print(f"next: use it with any JSON Resume tool; `careerfolio import jsonresume {display_path(target)}` "
+          "reads it back", file=stdout)
+    return ExitStatus.OK
+
+
+def run_import(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from generator.jsonresume_import import describe_import, import_resume
+
+    into = arguments.into if arguments.into is not None else Path(".")
+    folder = into if into.is_absolute() else arguments.root / into
+    try:
+        result = import_resume(arguments.file, folder)
+    except RecordProblems as error:
+        for problem in error.problems:
+            print(problem.describe(), file=stderr)
+        print(f"{count(len(error.problems), 'problem')} in {display_path(arguments.file)}; nothing was written",
+              file=stderr)
+        return ExitStatus.RECORD_ERROR
+    for line in describe_import(result, arguments.file):
+        print(line, file=stdout)
+    shown = display_path(folder)
+    print(f"next: careerfolio -C {shown} check, then careerfolio -C {shown} build", file=stdout)
+    return ExitStatus.OK
+
+
 def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from generator.themes import discover_themes
 
@@ -308,4 +391,4 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
 
 
 COMMANDS = {"build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "new": run_new, "schema": run_schema,
-            "diff": run_diff, "themes": run_themes}
+            "diff": run_diff, "themes": run_themes, "export": run_export, "import": run_import}

@@ -7,6 +7,8 @@ point at the exact spot when something is wrong.
 
 from __future__ import annotations
 
+import bisect
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -478,3 +480,107 @@ def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from walk_positions(item, location + (index,), offset)
+
+
+# JSON's decoder knows no positions, so a second pass over text it has accepted finds where
+# each value and key starts: strings, punctuation, and bare words (numbers, true, NaN…).
+JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
+JSON_HINTS = (
+    ("Expecting ',' delimiter", "a comma is missing between two values, or a quote before this is never closed"),
+    ("Expecting property name", "keys need double quotes, and JSON allows no comma after the last item"),
+    ("Expecting ':' delimiter", "put a colon between a key and its value"),
+    ("Expecting value", "a value is missing here; JSON has no comments and no comma after the last item"),
+    ("Unterminated string", "close the text with a double quote"),
+    ("Invalid control character", "write a line break inside a text as \\n"),
+    ("Invalid \\escape", "write a backslash inside a text as \\\\"),
+    ("Extra data", "the file holds more than one JSON value; keep the one object"),
+)
+NOT_JSON_NUMBERS = {"NaN", "Infinity", "-Infinity"}
+
+
+def json_pointer(location: Location) -> str:
+    """A place in a JSON document as RFC 6901 writes it: ("work", 0, "startDate") is /work/0/startDate."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location) or "/"
+
+
+def parse_json(path: Path, text: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse JSON, keeping the position of every value and key as `parse_yaml` does.
+
+    A syntax error is one located problem; a key written twice, a NaN or a document
+    nested deeper than MAX_DEPTH are problems too, all of them reported.
+    """
+    try:
+        data = json.loads(text, parse_constant=lambda name: None)
+    except json.JSONDecodeError as error:
+        hint = next((h for needle, h in JSON_HINTS if error.msg.startswith(needle)),
+                    "check the JSON syntax here and just before it")
+        return None, [Problem(path, error.lineno, error.colno, f"JSON syntax error: {error.msg}", hint)]
+    except RecursionError:
+        return None, [Problem(path, 1, 1, f"the values are nested more than {MAX_DEPTH} levels deep",
+                              "write them flatter")]
+    except ValueError as error:  # a number of thousands of digits
+        return None, [Problem(path, 1, 1, f"JSON error: {error}", "write the number you mean, or quote it")]
+    values, keys, problems = json_positions(path, text)
+    return SourceFile(path, data, values, keys), problems
+
+
+@dataclass
+class _JsonContainer:
+    """An object or array the position scanner is inside of."""
+
+    location: Location
+    is_object: bool
+    index: int = 0
+    key: str | None = None
+    seen: set = field(default_factory=set)
+
+
+def json_positions(path: Path, text: str) -> tuple[dict, dict, list[Problem]]:
+    """Where each value and key of valid JSON `text` starts, and its duplicate keys, NaNs and depth."""
+    line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(offset: int) -> Position:
+        line = bisect.bisect_right(line_starts, offset)
+        return Position(line, offset - line_starts[line - 1] + 1)
+
+    values: dict = {}
+    keys: dict = {}
+    problems: list[Problem] = []
+    stack: list[_JsonContainer] = []
+    for match in JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in (",", ":"):
+            continue
+        if token in ("}", "]"):
+            stack.pop()
+            continue
+        container = stack[-1] if stack else None
+        if container is not None and container.is_object and container.key is None:
+            key = json.loads(token)
+            spot = position(match.start())
+            keys[container.location + (key,)] = spot
+            if key in container.seen:
+                problems.append(Problem(path, spot.line, spot.column,
+                                        f"{json_pointer(container.location + (key,))}: the key '{key}' is "
+                                        "written twice", "keep one; JSON readers silently use the last"))
+            container.seen.add(key)
+            container.key = key
+            continue
+        if container is None:
+            location: Location = ()
+        elif container.is_object:
+            location, container.key = container.location + (container.key,), None
+        else:
+            location = container.location + (container.index,)
+            container.index += 1
+        spot = values[location] = position(match.start())
+        if token in NOT_JSON_NUMBERS:
+            problems.append(Problem(path, spot.line, spot.column, f"{json_pointer(location)}: {token} is not a "
+                                    "number JSON allows", "write a number, or null"))
+        if token in ("{", "["):
+            if len(stack) >= MAX_DEPTH:
+                return values, keys, [Problem(path, spot.line, spot.column,
+                                              f"the values are nested more than {MAX_DEPTH} levels deep",
+                                              "write them flatter")]
+            stack.append(_JsonContainer(location, token == "{"))
+    return values, keys, problems

@@ -380,8 +380,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     """
     from generator.case import build_case
     from generator.dossier import render_dossier, source_hash
+    from generator.jsonresume import RESUME_FILE, Reuse
     from generator.markdown import MarkdownRenderer, can_fork
-    from generator.render import Elsewhere, Templates, page_keys, render_site
+    from generator.render import Elsewhere, Templates, page_keys, render_site, site_fingerprints
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
@@ -405,8 +406,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             bodies |= {(p.body, f"p-{p.id}") for p in dossier_case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
+        fingerprints = site_fingerprints()
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html)),
-                         case_key=digest(inputs_key, repr(target.options)))
+                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
         dossier_job = None
@@ -416,7 +418,11 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                                             record.settings.dossier.full, since, frozenset(case.assets))
             if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
-        site = render_site(case, templates, chain, record.content_dir, skip=kept)
+        resumes: dict = cache.part("resume")
+        reuse = Reuse(fingerprints.of, resumes.get(str(target.folder), {}))
+        site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse)
+        if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
+            cache.replace("resume", {**resumes, str(target.folder): reuse.used})
         dossier = dossier_job() if dossier_job is not None else None
     cache.replace("markdown", {allow_html: markdown.used_results()})
     cache.replace("templates", templates.analyses)
@@ -595,6 +601,22 @@ def diff(root: Path, before: str, after: str | None, audience: str, today: dt.da
     else:
         newer = record_at(root, resolve_revision(root, after), after)
     return compare_records(older, newer, audience, today, before, after or "the work tree")
+
+
+def read_case(request: BuildRequest, cache: Cache | None = None) -> Case:
+    """The case one build would show — its audience, variant and period — without rendering it.
+
+    `export` writes this case in another format, so an export holds exactly what the
+    site built with the same options shows.
+    """
+    from generator.case import build_case
+
+    cache = cache if cache is not None else Cache()
+    with build_lock(request.root):
+        record = read(request.root.resolve(), cache, Timings()).record
+        cache.save()
+    target = plan_targets(record, request, request.today or build_date())[0]
+    return build_case(record, target.options)
 
 
 @dataclass(frozen=True)

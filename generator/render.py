@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
 from generator.changes import describe_move
+from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
 from generator.markdown import MarkdownRenderer, can_fork
 from generator.model import Model, PartialDate, Period
@@ -412,7 +413,13 @@ def model_classes() -> tuple[type, ...]:
     return tuple(found)
 
 
-def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dict[str, str]:
+def site_fingerprints() -> Fingerprints:
+    """Fingerprints of one build's views: made once, shared by the page keys and resume.json."""
+    return Fingerprints(SHARED_VIEWS, model_classes())
+
+
+def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
+              fingerprints: Fingerprints | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
@@ -422,7 +429,7 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
     """
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
-    fingerprints = Fingerprints(SHARED_VIEWS, model_classes())
+    fingerprints = fingerprints if fingerprints is not None else site_fingerprints()
     keys = {}
     for page in pages:
         reads = templates.reads(page.template)
@@ -439,15 +446,21 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
             elif name in context:
                 parts.append(name.encode() + fingerprints.of(context[name]))
         keys[page.path] = digest(*parts)
+    # resume.json is made from the whole case, so it changes whenever the case may
+    keys[RESUME_FILE] = digest(salt, RESUME_FILE, case_key)
     return keys
 
 
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                skip: Collection[str] = frozenset()) -> RenderedSite:
-    """Render every site page but those in `skip`, and list the static and content files the site needs."""
+                skip: Collection[str] = frozenset(), reuse: Reuse | None = None) -> RenderedSite:
+    """Render every site page but those in `skip`, and list the static and content files the site needs.
+
+    `reuse` holds what an earlier build encoded of resume.json's achievements."""
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
     files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
+    if RESUME_FILE not in skip:
+        files[RESUME_FILE] = resume_bytes(case, reuse)
     copies = site_static_files(static_files(chain))
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)

@@ -347,7 +347,7 @@ def laid_out_pages(pdf):
     full the page is (the lowest line's foot over the height between the margins)."""
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = []
-    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.DOTALL):
         height = float(height)
         lines: dict[float, list[str]] = {}
         for top, bottom, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', body):
@@ -381,11 +381,11 @@ def test_pages_are_filled_and_achievements_open_on_the_page_that_tells_them(fort
     first = next(n for n, (lines, _) in enumerate(pages) if lines and lines[0] == "Achievements")
     last = next(n for n in range(first + 1, len(pages)) if starts_chapter[n])
     html = (forty_achievements / "dossier.html").read_text(encoding="utf-8")
-    articles = re.findall(r'<article class="achievement"[^>]*>(.*?)</article>', html, re.S)
+    articles = re.findall(r'<article class="achievement"[^>]*>(.*?)</article>', html, re.DOTALL)
     assert len(articles) == 12
     for article in articles:
         title = re.search(r"<h3>(.*?)</h3>", article).group(1)
-        table = re.search(r'<table class="impact">(.*?)</table>', article, re.S)
+        table = re.search(r'<table class="impact">(.*?)</table>', article, re.DOTALL)
         metrics = re.findall(r"<tr><td>(.*?)</td>", table.group(1)) if table else []
         holding = [number for number in range(first, last) if title in pages[number][0]]
         assert len(holding) == 1, title

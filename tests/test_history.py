@@ -314,7 +314,7 @@ def test_the_last_reviews_record_is_read_from_git_once(history, monkeypatch):
 
 
 @pytest.mark.browser
-def test_the_since_chapter_passes_axe(history, browser):
+def test_the_since_chapter_passes_axe(history, browser):  # noqa: F811 - the fixture imported above
     from axe_playwright_python.sync_playwright import Axe
 
     (history / "careerfolio.yaml").write_text("dossier:\n  since: review-2025\n", encoding="utf-8")

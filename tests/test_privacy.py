@@ -45,6 +45,18 @@ def test_internal_site_has_internal_entries_but_no_private_byte(fixture_copy):
     assert (site / "assets" / "zqxinternal-evidence.svg").is_file()
 
 
+def test_the_resume_json_of_each_site_holds_only_what_its_audience_may_see(fixture_copy):
+    record = fixture_copy("canary")
+    for audience, hidden, shown in (("public", MARKERS.values(), []), ("internal", [MARKERS["private"]],
+                                                                       [MARKERS["internal"]])):
+        result = run_cli("build", "--no-pdf", "-C", record, "--audience", audience)
+        assert result.status == 0, result.stderr
+        resume = (record / "output" / "site" / "resume.json").read_bytes().lower()
+        assert b'"meta"' in resume and b"casey canary" in resume
+        assert [marker for marker in hidden if marker in resume] == []
+        assert all(marker in resume for marker in shown)
+
+
 def test_the_build_says_what_it_left_out(fixture_copy):
     record = fixture_copy("canary")
     result = run_cli("build", "--no-pdf", "-C", record)

@@ -13,9 +13,9 @@ STAGES = [
     {"views"},  # what templates see
     {"case", "changes", "markdown", "themes", "fonts"},  # the case for one audience; what changed;
     # Markdown; themes and their fonts
-    {"lint", "render"},  # advice; pages as bytes
+    {"lint", "jsonresume", "render"},  # advice; JSON Resume out; pages as bytes
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
-    {"pipeline", "scaffold", "starter"},  # the spine; new and init
+    {"pipeline", "scaffold", "starter", "jsonresume_import"},  # the spine; new, init and import
     {"serve"},
     {"cli", "__main__"},
 ]
