@@ -108,6 +108,19 @@ def test_the_site_ships_only_the_static_files_its_pages_use(tmp_path):
     assert sorted(kept) == ["css/site.css", "fonts/Inter-Regular.otf", "fonts/OFL.txt"]
 
 
+def test_the_site_and_the_dossier_each_get_only_their_own_fonts(sample_record):
+    """One fonts folder holds the dossier's OTFs and the site's WOFF2 subsets of them."""
+    from conftest import run_cli
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    output = sample_record / "output"
+    site = sorted(p.name for p in (output / "site" / "fonts").iterdir())
+    dossier = sorted(p.name for p in (output / "dossier" / "fonts").iterdir())
+    assert "OFL.txt" in site and "OFL.txt" in dossier
+    assert {Path(name).suffix for name in site} == {".woff2", ".txt"}
+    assert {Path(name).suffix for name in dossier} == {".otf", ".txt"}
+
+
 def test_long_lists_link_earlier_years_to_pages_of_their_own(tmp_path):
     """A record of hundreds of achievements must not make a list page of megabytes."""
     import re
