@@ -280,6 +280,19 @@ def test_the_site_draws_with_the_fonts_the_dossier_embeds(site, browser):
     assert all(family.startswith(tuple(families)) for family in drawn.values()), (drawn, families)
 
 
+def test_a_phone_that_gets_no_web_font_still_fits_every_kind_of_page(site, browser):
+    """Before the fonts arrive, or where they cannot load, the fallback font must fit as well."""
+    screen = Screen(browser, site, 375, "light")
+    screen.page.route("**/*.woff2", lambda route: route.abort())
+    failures = []
+    for path in site.one_of_each_kind:
+        screen.open(path)
+        failures += [f"{path}: {problem}" for problem in screen.page.evaluate(LAYOUT_PROBLEMS)
+                     if "did not load" not in problem and "is preloaded" not in problem]
+    screen.close()
+    assert not failures, "\n".join(failures)
+
+
 def test_printing_the_matrix_on_a4_cuts_nothing_off(site, browser):
     screen = Screen(browser, site, A4_PRINT_WIDTH, "light", media="print")
     assert screen.open("competencies/index.html") == []
