@@ -17,6 +17,7 @@ from generator.render import (
     RenderedSite,
     Templates,
     asset_path,
+    fonts_not_named,
     static_files,
 )
 from generator.themes import ThemeChain
@@ -50,6 +51,10 @@ def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_
     html = templates.get("dossier.html").render(context).encode("utf-8")
     copies = {relative: source for relative, source in static_files(chain).items()
               if relative.startswith(DOSSIER_STATIC)}
+    if DOSSIER_STYLESHEET in copies:
+        # the fonts folder also holds the site's web fonts, which the PDF does not use
+        for relative in fonts_not_named(copies, [DOSSIER_STYLESHEET]):
+            del copies[relative]
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite({"dossier.html": html}, copies)
 

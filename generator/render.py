@@ -540,16 +540,20 @@ def site_static_files(files: dict[str, Path]) -> dict[str, Path]:
     Fonts are embedded in the PDF; a site whose styles do not name them would ship a
     megabyte nobody downloads.
     """
-    site_styles = "\n".join(path.read_text(encoding="utf-8", errors="replace")
-                            for relative, path in files.items()
-                            if relative.endswith(".css") and relative != DOSSIER_STYLESHEET)
+    site_styles = [relative for relative in files if relative.endswith(".css") and relative != DOSSIER_STYLESHEET]
+    unused = fonts_not_named(files, site_styles)
+    return {relative: path for relative, path in files.items()
+            if relative != DOSSIER_STYLESHEET and relative not in unused}
+
+
+def fonts_not_named(files: dict[str, Path], stylesheets: list[str]) -> set[str]:
+    """The font files of `files` that none of `stylesheets` names, with the licence of a folder none of whose fonts is."""
+    styles = "\n".join(files[relative].read_text(encoding="utf-8", errors="replace") for relative in stylesheets)
     fonts = {relative for relative in files if relative.endswith(FONT_SUFFIXES)}
-    used_fonts = {relative for relative in fonts if Path(relative).name in site_styles}
+    used_fonts = {relative for relative in fonts if Path(relative).name in styles}
     # a font folder's licence goes with its fonts
     unused_folders = {str(Path(r).parent) for r in fonts} - {str(Path(r).parent) for r in used_fonts}
-    return {relative: path for relative, path in files.items()
-            if relative != DOSSIER_STYLESHEET and relative not in fonts - used_fonts
-            and str(Path(relative).parent) not in unused_folders}
+    return (fonts - used_fonts) | {relative for relative in files if str(Path(relative).parent) in unused_folders}
 
 
 def asset_path(name: str) -> str:

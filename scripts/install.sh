@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install careerfolio from this checkout into .venv/, with what it needs from the system.
 #   scripts/install.sh          the tool, and the libraries WeasyPrint needs for the PDF
-#   scripts/install.sh --test   also the test tools: Chromium, poppler-utils, git
+#   scripts/install.sh --test   also the test tools: Chromium, poppler-utils, git, and the Nu
+#                               HTML checker (vnu.jar from npm, run on Java)
 #
 # Debian's and Ubuntu's own Python refuse `pip install` outside a virtual environment
 # (PEP 668), so careerfolio gets one of its own: run it as .venv/bin/careerfolio, or
@@ -54,4 +55,19 @@ if [ "$want_tests" = 1 ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+fi
+
+# The Nu HTML checker for tests/test_screens.py, kept in .venv/ beside the rest. Its npm
+# package's install script would download a Java of its own; the system's runs it instead.
+vnu_version=26.9.27
+if [ "$want_tests" = 1 ] && ! grep -qs "\"version\": \"$vnu_version\"" .venv/vnu/node_modules/vnu-jar/package.json; then
+  if command -v apt-get >/dev/null 2>&1; then
+    command -v java >/dev/null 2>&1 || apt_install default-jre-headless
+    command -v npm >/dev/null 2>&1 || apt_install npm
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    npm install --silent --no-save --no-audit --no-fund --ignore-scripts --prefix .venv/vnu "vnu-jar@$vnu_version"
+  else
+    echo "install.sh: no npm to install the Nu HTML checker with: its test is skipped (and fails in CI)" >&2
+  fi
 fi

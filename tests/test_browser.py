@@ -71,7 +71,9 @@ def open_page(browser, url, **context_options):
     page = context.new_page()
     problems = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    # a request cut short because the reader moved on (the favicon, a font) is no fault of the page
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}")
+            if "ERR_ABORTED" not in (request.failure or "") else None)
     page.on("response", lambda response: problems.append(f"{response.status}: {response.url}")
             if response.status >= 400 and not response.url.endswith("/missing-page/") else None)
     page.goto(url)

@@ -108,6 +108,40 @@ def test_the_site_ships_only_the_static_files_its_pages_use(tmp_path):
     assert sorted(kept) == ["css/site.css", "fonts/Inter-Regular.otf", "fonts/OFL.txt"]
 
 
+def test_the_site_and_the_dossier_each_get_only_their_own_fonts(sample_record):
+    """One fonts folder holds the dossier's OTFs and the site's WOFF2 subsets of them."""
+    from conftest import run_cli
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    output = sample_record / "output"
+    site = sorted(p.name for p in (output / "site" / "fonts").iterdir())
+    dossier = sorted(p.name for p in (output / "dossier" / "fonts").iterdir())
+    assert "OFL.txt" in site and "OFL.txt" in dossier
+    assert {Path(name).suffix for name in site} == {".woff2", ".txt"}
+    assert {Path(name).suffix for name in dossier} == {".otf", ".txt"}
+
+
+def test_the_site_fonts_are_what_scripts_webfonts_makes_from_the_dossier_fonts():
+    """The WOFF2 files hold the OTFs' glyphs for their ranges, and site.css has the script's rules."""
+    import importlib.util
+
+    from conftest import PROJECT
+    from fontTools.ttLib import TTFont
+
+    spec = importlib.util.spec_from_file_location("webfonts", PROJECT / "scripts" / "webfonts.py")
+    webfonts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(webfonts)
+    theme = PROJECT / "themes" / "default" / "static"
+    assert webfonts.font_face_rules() in (theme / "css" / "site.css").read_text(encoding="utf-8")
+    for style in webfonts.STYLES:
+        otf = TTFont(theme / "fonts" / f"Inter-{style}.otf", lazy=True)
+        for subset, ranges in webfonts.SUBSETS.items():
+            woff2 = TTFont(theme / "fonts" / webfonts.file_name(style, subset), lazy=True)
+            assert woff2.flavor == "woff2"
+            assert woff2["head"].fontRevision == otf["head"].fontRevision
+            assert set(woff2.getBestCmap()) == set(otf.getBestCmap()) & webfonts.code_points(ranges)
+
+
 def test_long_lists_link_earlier_years_to_pages_of_their_own(tmp_path):
     """A record of hundreds of achievements must not make a list page of megabytes."""
     import re
