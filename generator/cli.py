@@ -387,6 +387,10 @@ def run_themes(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) ->
     for name, theme in sorted(discover_themes(arguments.root).items()):
         parent = f", extends {theme.parent}" if theme.parent else ""
         print(f"{name:<12} {theme.origin}{parent} — {theme.description}", file=stdout)
+        for option_name, option in theme.manifest.options.items():
+            default = " ".join(option.default) if isinstance(option.default, list) else option.default
+            print(f"{'':<12}   theme_options: {option_name} ({option.type}, default {default}) — "
+                  f"{option.description}", file=stdout)
     return ExitStatus.OK
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.history import Stamp
 from generator.render import (
-    DOSSIER_STYLESHEET,
+    FONT_SUFFIXES,
     RenderedSite,
     Templates,
     asset_path,
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from generator.changes import Changes
 
 PDF_NAME = "dossier.pdf"
-DOSSIER_STATIC = (DOSSIER_STYLESHEET, "fonts/")
 
 
 def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
@@ -47,13 +46,16 @@ def render_dossier(case: Case, templates: Templates, chain: ThemeChain, content_
                "told": frozenset(achievement.id for achievement in packet.full),
                "projects": case.projects_packet(full), "quotes": case.feedback_packet(full),
                "since": since, "anchors": anchors(case) if since else frozenset(),
-               "published": published if case.base_url else frozenset()}
+               "published": published if case.base_url else frozenset(),
+               "stylesheet": chain.dossier_stylesheet}
     html = templates.get("dossier.html").render(context).encode("utf-8")
-    copies = {relative: source for relative, source in static_files(chain).items()
-              if relative.startswith(DOSSIER_STATIC)}
-    if DOSSIER_STYLESHEET in copies:
+    files = static_files(chain)
+    font_folders = {str(Path(relative).parent) for relative in files if relative.endswith(FONT_SUFFIXES)}
+    copies = {relative: source for relative, source in files.items()
+              if relative == chain.dossier_stylesheet or str(Path(relative).parent) in font_folders}
+    if chain.dossier_stylesheet in copies:
         # the fonts folder also holds the site's web fonts, which the PDF does not use
-        for relative in fonts_not_named(copies, [DOSSIER_STYLESHEET]):
+        for relative in fonts_not_named(copies, [chain.dossier_stylesheet]):
             del copies[relative]
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite({"dossier.html": html}, copies)

@@ -400,6 +400,8 @@ class Settings(Model):
     base_url: Url | None = described(None, "The address the site is served from, may have a sub-path; "
                                      "default: relative links.", "https://priya.example.com/career/")
     theme: str = described("default", "A built-in theme or one under themes/.", "default")
+    theme_options: dict[str, Any] = described({}, "The theme's own choices (`careerfolio themes` lists them), "
+                                              "e.g. an accent colour.", {"accent": "#8a3b12"})
     purpose: Purpose | None = described(None, "What the site is for: portfolio (a showcase: no ask, no gaps, no "
                                         "plan) or promotion (the case); default: portfolio when the site is "
                                         "public, else promotion. The dossier is always the promotion case.",

@@ -388,9 +388,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
-        chain = theme_of(record, target)
+        chain, options = theme_of(record, target)
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
-                              cache.part("templates"))
+                              cache.part("templates"), options)
         case = build_case(record, target.options, history.updated)
         # the dossier is the promotion packet, whatever the site is for
         dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience,
@@ -407,7 +407,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
         fingerprints = site_fingerprints()
-        keys = page_keys(case, templates, digest(tool_digest(), str(allow_html)),
+        keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
                          case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
@@ -434,21 +434,29 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     return Planned(target, case, site, kept, keys, dossier_case, dossier, pdf, pdf_line)
 
 
-def theme_of(record: Record, target: Target) -> Any:
-    """The target's theme and its parents; a theme that is not there is a problem in the settings."""
+def theme_of(record: Record, target: Target) -> tuple[Any, dict]:
+    """The target's theme with its parents, and its options as the record sets them; a theme
+    that is not there, or an option it does not take, is a problem in the settings."""
     from generator.problems import RecordProblems, UserError
-    from generator.themes import resolve_theme
+    from generator.themes import resolve_options, resolve_theme
     from generator.validate import whole_file
 
+    settings = whole_file(record.settings_source) if record.settings_source is not None else None
     try:
-        return resolve_theme(target.theme, record.root)
+        chain = resolve_theme(target.theme, record.root)
+    except RecordProblems:
+        raise
     except UserError as error:
-        if record.settings_source is None:
+        if settings is None:
             raise
         variant = record.settings.variants.get(target.name) if target.name else None
         location = ("variants", target.name, "theme") if variant is not None and variant.theme else ("theme",)
         message, _, hint = str(error).partition(" — ")
-        raise RecordProblems([whole_file(record.settings_source).problem(location, message, hint)]) from None
+        raise RecordProblems([settings.problem(location, message, hint)]) from None
+    options, problems = resolve_options(chain, record.settings.theme_options, settings)
+    if problems:
+        raise RecordProblems(problems)
+    return chain, options
 
 
 def make_or_reuse_pdf(dossier: RenderedSite, fingerprint: str, paper: str, cache: Cache,

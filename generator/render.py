@@ -100,10 +100,22 @@ def pretty_url(path: str) -> str:
 
 
 class ContainedLoader(jinja2.FileSystemLoader):
-    """Finds templates like Jinja's file loader, but never one that a link leads out of its folder."""
+    """Finds templates like Jinja's file loader, but never one that a link leads out of its folder.
+
+    `THEME/NAME` names the template NAME of the theme THEME in the chain, and no other: a
+    record's `templates/home.html` extends the theme's with `{% extends "default/home.html" %}`.
+    """
+
+    def __init__(self, searchpath: list[str], namespaces: dict[str, Path] | None = None):
+        super().__init__(searchpath)
+        self.namespaces = {name: jinja2.FileSystemLoader(str(folder)) for name, folder in (namespaces or {}).items()}
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        theme, _, rest = template.partition("/")
+        if rest and theme in self.namespaces:
+            source, filename, uptodate = self.namespaces[theme].get_source(environment, rest)
+        else:
+            source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
             raise RecordProblems([Problem(Path(filename), 1, 1, "this template is a link to a place outside its "
@@ -150,13 +162,6 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".htm", ".j2", ".txt")
 def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
                      bytecode_folder: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment for one build: autoescaped, strict about undefined names."""
-    bytecode_cache = None
-    if bytecode_folder is not None:
-        try:
-            bytecode_folder.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_folder))
-        except OSError:
-            bytecode_cache = None  # compiling is only slower
     folders = chain.template_folders(record_root)
     # A record's own templates and themes may come from a pull request: they run sandboxed, and
     # so does every template beside them. careerfolio's built-in templates are its own code;
@@ -164,9 +169,19 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
     builtin = Path(os.path.realpath(builtin_themes_dir()))
     trusted = all(inside(folder, builtin) for folder in folders)
     kind = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    bytecode_cache = None
+    if bytecode_folder is not None:
+        # code compiled for the sandbox calls the sandbox's checks, which a plain environment
+        # lacks: each kind keeps its own compiled templates
+        bytecode_folder = bytecode_folder / ("trusted" if trusted else "sandboxed")
+        try:
+            bytecode_folder.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_folder))
+        except OSError:
+            bytecode_cache = None  # compiling is only slower
     environment = kind(
         bytecode_cache=bytecode_cache,
-        loader=ContainedLoader([str(folder) for folder in folders]),
+        loader=ContainedLoader([str(folder) for folder in folders], chain.namespaces()),
         autoescape=jinja2.select_autoescape(("html", "xml", "htm", "j2"), default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -289,9 +304,14 @@ class Templates:
     """
 
     def __init__(self, chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
-                 bytecode_folder: Path | None = None, analyses: dict | None = None):
+                 bytecode_folder: Path | None = None, analyses: dict | None = None,
+                 options: dict[str, Any] | None = None):
         self.markdown = markdown
         self.environment = make_environment(chain, record_root, markdown, bytecode_folder)
+        # the theme's options, its defaults under the record's choices (see themes.resolve_options)
+        self.options = options if options is not None else {name: option.default
+                                                             for name, option in chain.options.items()}
+        self.environment.globals["theme_options"] = self.options
         self.compiled: dict[str, jinja2.Template] = {}
         self.reads_cache: dict[str, TemplateReads] = {}
         self.analyses = analyses if analyses is not None else {}
@@ -299,6 +319,7 @@ class Templates:
     def get(self, name: str) -> jinja2.Template:
         template = self.compiled.get(name)
         if template is None:
+            self.reads(name)  # finds what cannot be rendered, such as a template that extends itself
             template = self.compiled[name] = self.environment.get_template(name)
         return template
 
@@ -329,6 +350,15 @@ class Templates:
                 if other is None:  # a template chosen at render time: anything may be read
                     fields = None
                     continue
+                if other == current:  # the name finds this very file again: it would recurse for ever
+                    themes = [theme for theme, loader in self.environment.loader.namespaces.items()
+                              if current in loader.list_templates()
+                              and os.path.realpath(loader.get_source(self.environment, current)[1])
+                              != os.path.realpath(filename)]
+                    hint = (f"to build on the theme's own, write '{themes[0]}/{current}'" if themes else
+                            "extend or include another template")
+                    raise RecordProblems([Problem(Path(filename), line, 1,
+                                                  f"this template uses itself ('{current}')", hint)])
                 try:
                     self.environment.loader.get_source(self.environment, other)
                 except jinja2.TemplateNotFound as error:
@@ -461,7 +491,7 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
     if RESUME_FILE not in skip:
         files[RESUME_FILE] = resume_bytes(case, reuse)
-    copies = site_static_files(static_files(chain))
+    copies = site_static_files(static_files(chain), chain.dossier_stylesheet)
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
 
@@ -530,20 +560,19 @@ def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls
             for page in pages}
 
 
-DOSSIER_STYLESHEET = "css/dossier.css"
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 
 
-def site_static_files(files: dict[str, Path]) -> dict[str, Path]:
+def site_static_files(files: dict[str, Path], dossier_stylesheet: str) -> dict[str, Path]:
     """The static files the site uses: not the dossier's stylesheet, nor fonts only it names.
 
     Fonts are embedded in the PDF; a site whose styles do not name them would ship a
     megabyte nobody downloads.
     """
-    site_styles = [relative for relative in files if relative.endswith(".css") and relative != DOSSIER_STYLESHEET]
+    site_styles = [relative for relative in files if relative.endswith(".css") and relative != dossier_stylesheet]
     unused = fonts_not_named(files, site_styles)
     return {relative: path for relative, path in files.items()
-            if relative != DOSSIER_STYLESHEET and relative not in unused}
+            if relative != dossier_stylesheet and relative not in unused}
 
 
 def fonts_not_named(files: dict[str, Path], stylesheets: list[str]) -> set[str]:

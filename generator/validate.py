@@ -257,6 +257,11 @@ def validate_model(model_class: type[Model], data: Any, item: RawItem) -> tuple[
         return None, [reword(detail, model_class, item) for detail in error.errors()]
 
 
+# Words people reach for instead of a key careerfolio uses: "did you mean" by meaning, where
+# spelling alone would not find it (a theme's `parent:` is its `extends:`).
+KEY_SYNONYMS = {"parent": "extends", "inherits": "extends", "base": "extends", "extend": "extends"}
+
+
 def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem:
     """Turn one pydantic error into a `message — hint` about the user's own key."""
     location = tuple(part for part in detail["loc"] if not _is_internal_part(part))
@@ -268,7 +273,9 @@ def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem
     context = detail.get("ctx") or {}
     if kind == "extra_forbidden":
         known = sorted(known_keys(model_class, location[:-1]))
-        close = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
+        synonym = KEY_SYNONYMS.get(str(location[-1]))
+        close = [synonym] if synonym in known else difflib.get_close_matches(str(location[-1]), known, n=1,
+                                                                              cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "known keys here: " + ", ".join(known)
         return item.problem(location, f"unknown key '{location[-1]}'", hint, key=True)
     if value is None and kind.endswith(("_type", "_parsing")) and location:

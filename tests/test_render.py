@@ -100,11 +100,11 @@ def test_the_site_ships_only_the_static_files_its_pages_use(tmp_path):
 
     files = theme({"css/site.css": "body { font-family: system-ui; }", "css/dossier.css": "@font-face {}",
                    "fonts/Inter-Regular.otf": "", "fonts/OFL.txt": "licence", "favicon.svg": "<svg/>"})
-    assert sorted(site_static_files(files)) == ["css/site.css", "favicon.svg"]
+    assert sorted(site_static_files(files, "css/dossier.css")) == ["css/site.css", "favicon.svg"]
     files = theme({"css/site.css": "@font-face { src: url(../fonts/Inter-Regular.otf); }"})
     kept = site_static_files({**files, "fonts/Inter-Regular.otf": tmp_path / "fonts/Inter-Regular.otf",
                               "fonts/Inter-Bold.otf": tmp_path / "fonts/Inter-Regular.otf",
-                              "fonts/OFL.txt": tmp_path / "fonts/OFL.txt"})
+                              "fonts/OFL.txt": tmp_path / "fonts/OFL.txt"}, "css/dossier.css")
     assert sorted(kept) == ["css/site.css", "fonts/Inter-Regular.otf", "fonts/OFL.txt"]
 
 
