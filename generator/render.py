@@ -181,8 +181,15 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
     def url_filter(context: Any, path: str) -> str:
         return context["root"] + path
 
+    @jinja2.pass_context
+    def absolute_filter(context: Any, path: str) -> str:
+        """A path of the site as a full address, for what is read away from the site: robots.txt,
+        previews, structured data. Empty without base_url."""
+        return absolute_url(context["case"].base_url, path) or ""
+
     environment.filters.update(
-        markdown=markdown_filter, url=url_filter, date=format_date, period=format_period,
+        markdown=markdown_filter, url=url_filter, absolute=absolute_filter, without_empty=without_empty,
+        date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
         percent=format_percent, number=format_number, slug=slugify, iso=lambda d: d.iso() if d else "",
         minus=with_minus_sign, move=describe_move,
@@ -255,6 +262,7 @@ def _plan_site_pages(case: Case) -> Iterator[Page]:
     for tag in case.tags:
         yield Page(page_path("tags", tag.slug), "tag.html", f"Tagged “{tag.name}”", "tags", {"tag": tag})
     yield Page("404.html", "404.html", "Page not found", "404", {})
+    yield Page("robots.txt", "robots.txt", "", "", {})
     if case.base_url:
         yield Page("sitemap.xml", "sitemap.xml", "", "", {})
         yield Page("feed.xml", "feed.xml", "", "", {})
@@ -374,11 +382,13 @@ def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset 
 
 def page_context(case: Case, page: Page, site_urls: list[SiteUrl]) -> dict:
     root = page.root
+    canonical = absolute_url(case.base_url, pretty_url(page.path))
     if page.path == "404.html" and case.base_url:
-        # a host serves 404.html at any depth: only a root-relative path finds the styles
+        # a host serves 404.html at any depth: only a root-relative path finds the styles; and
+        # it is the answer at addresses that are not pages, so it names no address of its own
         root = urlsplit(case.base_url).path.rstrip("/") + "/"
-    return {"case": case, "page": page, "root": root, "asset_root": root,
-            "canonical": absolute_url(case.base_url, pretty_url(page.path)),
+        canonical = None
+    return {"case": case, "page": page, "root": root, "asset_root": root, "canonical": canonical,
             "site_urls": site_urls, **page.context}
 
 
@@ -425,7 +435,8 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
         reads = templates.reads(page.template)
         context = page_context(case, page, site_urls)
         parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
-                                    page.section, context["root"], context["canonical"] or ""]
+                                    page.section, context["root"], context["canonical"] or "",
+                                    case.base_url or ""]  # what the `absolute` filter reads
         for name in sorted(reads.names - FRAME_NAMES):
             if name == "case":
                 if reads.case_fields is None:
@@ -561,6 +572,11 @@ def absolute_url(base_url: str | None, path: str) -> str | None:
     if not base_url:
         return None
     return urljoin(base_url.rstrip("/") + "/", path)
+
+
+def without_empty(mapping: dict) -> dict:
+    """A mapping without its empty values: structured data says nothing rather than an empty address."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], (), {})}
 
 
 def with_minus_sign(text: Any) -> str:
