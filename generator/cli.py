@@ -194,7 +194,7 @@ def describe_build(result) -> list[str]:
                          f"({changed}), {count(output.achievements, 'achievement')}, audience {output.audience}")
             lines.append(f"  {output.left_out}")
             if not output.sitemap:
-                lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")
+                lines.append("  no sitemap.xml, feed or social card: set base_url in careerfolio.yaml to get them")
         else:
             lines.append(f"dossier{suffix}: {display_path(output.folder)}/dossier.html and {output.pdf}, "
                          f"audience {output.audience}")

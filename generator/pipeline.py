@@ -379,7 +379,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     from generator.case import build_case
     from generator.dossier import render_dossier, source_hash
     from generator.markdown import MarkdownRenderer, can_fork
-    from generator.render import Elsewhere, Templates, page_keys, render_site
+    from generator.render import Elsewhere, Templates, page_keys, plan_site_card, render_site
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
@@ -401,8 +401,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             bodies |= {(p.body, f"p-{p.id}") for p in dossier_case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
+        card = plan_site_card(case, chain)
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html)),
-                         case_key=digest(inputs_key, repr(target.options)))
+                         case_key=digest(inputs_key, repr(target.options)), card=card)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
         dossier_job = None
@@ -412,7 +413,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                                             record.settings.dossier.full, since, frozenset(case.assets))
             if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
-        site = render_site(case, templates, chain, record.content_dir, skip=kept)
+        site = render_site(case, templates, chain, record.content_dir, skip=kept, card=card)
         dossier = dossier_job() if dossier_job is not None else None
     cache.replace("markdown", {allow_html: markdown.used_results()})
     cache.replace("templates", templates.analyses)

@@ -25,6 +25,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
+from generator.card import CARD_PATH, CardPlan, SocialCard, draw_card, plan_card, social_card
 from generator.changes import describe_move
 from generator.load import inside
 from generator.markdown import MarkdownRenderer, can_fork
@@ -380,7 +381,7 @@ def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset 
     return frozenset(names), frozenset(fields) if fields is not None else None, tuple(referenced)
 
 
-def page_context(case: Case, page: Page, site_urls: list[SiteUrl]) -> dict:
+def page_context(case: Case, page: Page, site_urls: list[SiteUrl], card: SocialCard | None) -> dict:
     root = page.root
     canonical = absolute_url(case.base_url, pretty_url(page.path))
     if page.path == "404.html" and case.base_url:
@@ -389,7 +390,7 @@ def page_context(case: Case, page: Page, site_urls: list[SiteUrl]) -> dict:
         root = urlsplit(case.base_url).path.rstrip("/") + "/"
         canonical = None
     return {"case": case, "page": page, "root": root, "asset_root": root, "canonical": canonical,
-            "site_urls": site_urls, **page.context}
+            "site_urls": site_urls, "card": card, **page.context}
 
 
 class SiteUrl(NamedTuple):
@@ -419,21 +420,26 @@ def model_classes() -> tuple[type, ...]:
     return tuple(found)
 
 
-def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dict[str, str]:
+def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
+              card: CardPlan | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
     of the case its templates read: an achievement's page does not change when another
     achievement does, while the lists that show every achievement do. `case_key` stands for
     the whole case (a digest of everything it is built from), for the pages that read it all.
+    The social card's key is its plan's: what it says, in which fonts and colours.
     """
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
+    announced = social_card(case)
     fingerprints = Fingerprints(SHARED_VIEWS, model_classes())
     keys = {}
+    if card is not None:
+        keys[CARD_PATH] = digest(salt, card.key)
     for page in pages:
         reads = templates.reads(page.template)
-        context = page_context(case, page, site_urls)
+        context = page_context(case, page, site_urls, announced)
         parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
                                     page.section, context["root"], context["canonical"] or "",
                                     case.base_url or ""]  # what the `absolute` filter reads
@@ -450,12 +456,23 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str) -> dic
     return keys
 
 
+def plan_site_card(case: Case, chain: ThemeChain) -> CardPlan | None:
+    """The social card the site's pages point previews to; only with `base_url`, since a
+    preview needs the card's absolute address."""
+    if not case.base_url:
+        return None
+    return plan_card(case, static_files(chain))
+
+
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                skip: Collection[str] = frozenset()) -> RenderedSite:
-    """Render every site page but those in `skip`, and list the static and content files the site needs."""
+                skip: Collection[str] = frozenset(), card: CardPlan | None = None) -> RenderedSite:
+    """Render every site page but those in `skip`, draw the social card of `card` unless it is
+    skipped too, and list the static and content files the site needs."""
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
     files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
+    if card is not None and CARD_PATH not in skip:
+        files[CARD_PATH] = draw_card(card).png
     copies = site_static_files(static_files(chain))
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
@@ -521,8 +538,9 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
 
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
-    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls)).encode("utf-8")
-            for page in pages}
+    card = social_card(case)
+    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls, card))
+            .encode("utf-8") for page in pages}
 
 
 DOSSIER_STYLESHEET = "css/dossier.css"

@@ -1,22 +1,45 @@
-"""Publishing: what pages tell link previews and crawlers."""
+"""Publishing: the social card, and what pages tell previews and crawlers."""
 
+import io
 import json
+import os
 import re
+import struct
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_record
+from conftest import PROJECT, run_cli, write_record
 
 from generator.cache import Cache
+from generator.card import CARD_PATH, HEIGHT, WIDTH, make_card
 from generator.case import CaseOptions, build_case
 from generator.pipeline import Timings, build_date, read
+from generator.render import static_files
+from generator.themes import resolve_theme
 
 
 def case_of(root: Path, audience: str = "public"):
     """The case a build of `root` for `audience` shows."""
     record = read(root.resolve(), Cache(), Timings()).record
     return build_case(record, CaseOptions(today=build_date(), audience=audience))
+
+
+def card_of(root: Path, audience: str = "public"):
+    return make_card(case_of(root, audience), static_files(resolve_theme("default", root)))
+
+
+def png_chunks(data: bytes) -> list[str]:
+    """The chunk types of a PNG, in order."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, offset = [], 8
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        chunks.append(kind.decode("ascii"))
+        offset += 12 + length
+    return chunks
 
 
 class Head(HTMLParser):
@@ -58,15 +81,120 @@ def built_sample(sample_record) -> Path:
     return sample_record / "output" / "site"
 
 
+# The social card
+
+def test_the_card_is_a_1200_by_630_png_of_the_name_headline_top_numbers_and_target(built_sample, sample_record):
+    from PIL import Image
+
+    data = (built_sample / CARD_PATH).read_bytes()
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+    card = card_of(sample_record)
+    assert card.png == data
+    assert card.texts == (
+        "PROMOTION CASE", "Priya Raman",
+        "Senior Software Engineer, Platform — I make shipping software", "boring, fast and safe.",
+        "$120k/year", "Cost savings", "6,100 h/year", "Engineering time saved", "−91 min", "Failover time",
+        "Senior Software Engineer (L5) → Staff Engineer (L6)", "priya-raman.example.com")
+
+
+def test_the_card_is_the_same_bytes_for_the_same_record_with_no_time_or_metadata(sample_record, tmp_path):
+    for folder in ("one", "two"):
+        assert run_cli("build", "--no-pdf", "--no-cache", "-C", sample_record, "--out", tmp_path / folder).status == 0
+    first = (tmp_path / "one" / "site" / CARD_PATH).read_bytes()
+    assert first == (tmp_path / "two" / "site" / CARD_PATH).read_bytes()
+    assert set(png_chunks(first)) == {"IHDR", "IDAT", "IEND"}
+
+
+def test_text_too_long_for_the_card_is_shortened_never_drawn_past_its_edge(tmp_path):
+    from PIL import Image
+
+    name = "Maximiliana Alexandrina Konstantinopoulou-Vandenberghe de la Fuente y Salvatierra Montenegro"
+    headline = "Principal Distinguished Infrastructure Reliability Architect " * 6
+    root = write_record(tmp_path, {
+        "careerfolio.yaml": "base_url: https://example.org/a/rather/long/path/to/the/site/\n",
+        "content/profile.yaml": f"name: {name}\nheadline: {headline}\n"
+                                "target: {title: Staff Engineer of Everything That Keeps the Lights On, level: L6}\n",
+        "content/achievements/a.md": "---\ntitle: A\ndate: 2025-03-01\nimpact:\n"
+                                     "  - {metric: Incidents avoided across every region of the company in a year, "
+                                     "value: 123456789, unit: USD, per: year}\n---\nStory.\n",
+    })
+    card = card_of(root)
+    assert card.texts[0] == "PROMOTION CASE"
+    assert card.texts[1] == "Maximiliana Alexandrina"  # the name takes two lines...
+    assert card.texts[2].endswith("…") and card.texts[2].startswith("Konstantinopoulou")  # ...and no more
+    assert card.texts[3].startswith("Principal") and card.texts[3].endswith("…")  # the headline gives a line up
+    assert "$123.5M/year" in card.texts
+    assert any(text.startswith("Incidents") and text.endswith("…") for text in card.texts)
+    assert "Target: Staff Engineer of Everything That Keeps the Lights On (L6)" in card.texts  # the target stays whole
+    with Image.open(io.BytesIO(card.png)) as image:
+        paper = image.getpixel((600, 20))
+        right_margin = image.crop((WIDTH - 79, 0, WIDTH, HEIGHT - 96))
+        assert right_margin.getcolors(WIDTH * HEIGHT) == [(79 * (HEIGHT - 96), paper)]  # nothing drawn there
+
+
+def test_a_name_in_greek_or_cyrillic_is_drawn_and_a_character_no_font_has_is_left_out(tmp_path):
+    root = write_record(tmp_path, {
+        "careerfolio.yaml": "base_url: https://example.org/\n",
+        "content/profile.yaml": "name: Αλέξανδρος Кузнецова\nheadline: \"Zoë\u0378 — инженер\"\n",
+    })
+    card = card_of(root)
+    assert card.texts[:2] == ("Αλέξανδρος Кузнецова", "Zoë — инженер")  # U+0378 is no character at all
+
+
+def test_the_card_is_drawn_again_only_when_what_it_shows_changes(sample_record, monkeypatch):
+    import generator.render
+
+    drawn = []
+    real = generator.render.draw_card
+    monkeypatch.setattr(generator.render, "draw_card", lambda plan: drawn.append(plan) or real(plan))
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert len(drawn) == 1
+    story = sample_record / "content" / "achievements" / "2025-03-ci-build-time.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("people can watch move", "people can watch move. "
+                                                               "Another sentence."), encoding="utf-8")
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert len(drawn) == 1  # a story is not on the card
+    story.write_text(story.read_text(encoding="utf-8").replace("value: 120000", "value: 130000"), encoding="utf-8")
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert len(drawn) == 2
+    assert "$130k/year" in real(drawn[-1]).texts
+
+
+def test_without_base_url_there_is_no_card_and_no_image_for_previews(sample_record):
+    settings = sample_record / "careerfolio.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("base_url:", "# base_url:"), encoding="utf-8")
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    site = sample_record / "output" / "site"
+    assert not (site / CARD_PATH).exists()
+    head = head_of(site, "index.html")
+    assert "og:image" not in head.meta and head.meta["twitter:card"] == "summary"
+
+
+def test_neither_the_cli_nor_a_build_without_a_card_imports_pillow(tmp_path):
+    write_record(tmp_path, {"content/profile.yaml": "name: Ana\n"})
+    code = ("import sys; from generator.cli import main; started = 'PIL' in sys.modules; "
+            f"main(['build', '--no-pdf', '-C', {str(tmp_path)!r}]); sys.exit(started or 'PIL' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=False,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT)})
+    assert result.returncode == 0, result.stderr
+
+
 # What pages tell previews and crawlers
 
-def test_every_page_tells_previews_its_type(built_sample):
+def test_every_page_tells_previews_its_type_and_shows_the_png_card(built_sample):
     expected = {"index.html": "profile", "achievements/2025-03-ci-build-time/index.html": "article",
                 "projects/build-platform/index.html": "article", "achievements/index.html": "website",
                 "tags/ci/index.html": "website", "competencies/index.html": "website"}
     for page, kind in expected.items():
         head = head_of(built_sample, page)
         assert head.meta["og:type"] == kind, page
+        assert head.meta["og:image"] == "https://priya-raman.example.com/social-card.png"
+        assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
+        assert head.meta["og:image:type"] == "image/png"
+        assert head.meta["og:image:alt"].startswith("Card of Priya Raman. Senior Software Engineer, Platform")
+        assert "Staff Engineer (L6)" in head.meta["og:image:alt"]
+        assert head.meta["twitter:card"] == "summary_large_image"
         assert head.meta["og:url"] == head.links["canonical"]
 
 
