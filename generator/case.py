@@ -55,6 +55,7 @@ class CaseOptions:
     tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     title: str | None = None
+    base_url: str | None = None  # where this build is served from, instead of the settings' base_url
 
 
 class Gate:
@@ -135,8 +136,8 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
         f"{profile.name} — {profile.target.title}" if profile.target else profile.name)
     return Case(
         title=title, audience=options.audience, today=options.today, language=record.settings.language,
-        base_url=record.settings.base_url, profile=profile, framework=record.competencies.framework,
-        level=record.competencies.level, since=gate.since, until=gate.until,
+        base_url=options.base_url or record.settings.base_url, profile=profile,
+        framework=record.competencies.framework, level=record.competencies.level, since=gate.since, until=gate.until,
         achievements=achievements, projects=projects, certifications=certifications,
         competencies=competencies, goals=goals, feedback=feedback, learning=learning,
         tags=build_tags(achievements, projects),

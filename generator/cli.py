@@ -28,6 +28,17 @@ def parse_date_argument(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def parse_base_url_argument(text: str) -> str:
+    """An absolute http(s) address: where a host serves the site (GitHub Pages names it in CI)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text.strip()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an absolute address — write it in full, "
+                                         "e.g. https://you.github.io/my-career/")
+    return text.strip()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="careerfolio",
@@ -57,6 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the dossier's PDF")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+    build.add_argument("--base-url", type=parse_base_url_argument, metavar="URL",
+                       help="the address the site is served from, instead of base_url in careerfolio.yaml "
+                       "(e.g. the one GitHub Pages gives in CI)")
     build.add_argument("--no-cache", action="store_true",
                        help="build everything from scratch, without reading or writing the cache")
     which = build.add_mutually_exclusive_group()
@@ -173,7 +187,8 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     request = BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,
         until=arguments.until, drafts=arguments.drafts, out=arguments.out,
-        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf)
+        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf,
+        base_url=arguments.base_url)
     cache = Cache() if arguments.no_cache else Cache.for_record(arguments.root)
     result = build(request, cache, waiting=lambda message: print(f"careerfolio: {message}…", file=stderr),
                    save=True)
@@ -194,7 +209,8 @@ def describe_build(result) -> list[str]:
                          f"({changed}), {count(output.achievements, 'achievement')}, audience {output.audience}")
             lines.append(f"  {output.left_out}")
             if not output.sitemap:
-                lines.append("  no sitemap.xml, feed or social card: set base_url in careerfolio.yaml to get them")
+                lines.append("  no sitemap.xml, feed or social card: set base_url in careerfolio.yaml (or pass "
+                             "--base-url) to get them")
         else:
             lines.append(f"dossier{suffix}: {display_path(output.folder)}/dossier.html and {output.pdf}, "
                          f"audience {output.audience}")

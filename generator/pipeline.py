@@ -74,6 +74,7 @@ class BuildRequest:
     pdf: bool = True
     dossier: bool = True  # serve shows the site alone unless asked for the PDF
     today: dt.date | None = None
+    base_url: str | None = None  # instead of the settings' base_url: where a host serves this build
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
     settings = record.settings
     output_root = request.out if request.out is not None else record.root / settings.output_dir
     base = CaseOptions(today=today, audience=request.audience or "public", since=request.since,
-                       until=request.until, drafts=request.drafts)
+                       until=request.until, drafts=request.drafts, base_url=request.base_url)
     names: list[str | None] = [None]
     if request.all_variants:
         names = sorted(settings.variants) or [None]

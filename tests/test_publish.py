@@ -237,3 +237,16 @@ def test_without_base_url_or_photo_the_person_data_leaves_url_and_image_out(tmp_
     assert run_cli("build", "--no-pdf", "-C", tmp_path).status == 0
     (text,) = head_of(tmp_path / "output" / "site", "index.html").json_ld
     assert json.loads(text) == {"@context": "https://schema.org", "@type": "Person", "name": "Ana"}
+
+
+def test_base_url_given_to_build_stands_for_the_settings(tmp_path):
+    write_record(tmp_path, {"careerfolio.yaml": "base_url: https://old.example.com/\n",
+                            "content/profile.yaml": "name: Ana\n"})
+    result = run_cli("build", "--no-pdf", "-C", tmp_path, "--base-url", "https://ana.github.io/career/")
+    assert result.status == 0, result.stderr
+    site = tmp_path / "output" / "site"
+    assert head_of(site, "index.html").links["canonical"] == "https://ana.github.io/career/"
+    assert head_of(site, "index.html").meta["og:image"] == "https://ana.github.io/career/social-card.png"
+    assert (site / CARD_PATH).is_file() and (site / "sitemap.xml").is_file()
+    assert not [page for page in site.rglob("*.*") if b"old.example.com" in page.read_bytes()]
+    assert run_cli("build", "--no-pdf", "-C", tmp_path, "--base-url", "ana.github.io/career").status == 2
