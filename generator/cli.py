@@ -105,6 +105,9 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", parents=[common], help="start a new record",
                                description="Write a small, complete example record into DIR.")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument("--github-pages", action="store_true",
+                      help="also write .github/workflows/careerfolio.yml, which builds the public site and "
+                      "publishes it on GitHub Pages; in a folder that holds a record already, write only that")
 
     new = commands.add_parser(
         "new", parents=[common], help="start a new entry with every field stubbed",
@@ -260,13 +263,22 @@ def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
 
 
 def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.starter import write_starter_record
+    from generator.starter import is_record, write_starter_record, write_workflow
 
     directory = arguments.directory if arguments.directory.is_absolute() else arguments.root / arguments.directory
-    written = write_starter_record(directory)
+    pages_next = ("commit the workflow and push it, and in the repository's Settings → Pages set Source to "
+                  "\"GitHub Actions\"")
+    if arguments.github_pages and is_record(directory):
+        workflow = write_workflow(directory)
+        print(f"{display_path(workflow)}: builds the public site and publishes it on GitHub Pages", file=stdout)
+        print(f"next: {pages_next}", file=stdout)
+        return ExitStatus.OK
+    written = write_starter_record(directory, github_pages=arguments.github_pages)
     print(f"a new record in {directory}: {count(len(written), 'file')} written", file=stdout)
     print(f"next: cd {directory}, write your own words where `careerfolio check` points (init leaves "
           "placeholders a build refuses to publish), then `careerfolio build`", file=stdout)
+    if arguments.github_pages:
+        print(f"to publish: {pages_next}", file=stdout)
     return ExitStatus.OK
 
 

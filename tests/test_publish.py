@@ -1,4 +1,4 @@
-"""Publishing: the social card, and what pages tell previews and crawlers."""
+"""Publishing: the social card, what pages tell previews and crawlers, and the GitHub Pages workflow."""
 
 import io
 import json
@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import PROJECT, run_cli, write_record
 
 from generator.cache import Cache
@@ -250,3 +251,68 @@ def test_base_url_given_to_build_stands_for_the_settings(tmp_path):
     assert (site / CARD_PATH).is_file() and (site / "sitemap.xml").is_file()
     assert not [page for page in site.rglob("*.*") if b"old.example.com" in page.read_bytes()]
     assert run_cli("build", "--no-pdf", "-C", tmp_path, "--base-url", "ana.github.io/career").status == 2
+
+
+# GitHub Pages
+
+def workflow_of(root: Path) -> dict:
+    return yaml.safe_load((root / ".github" / "workflows" / "careerfolio.yml").read_text(encoding="utf-8"))
+
+
+def test_init_github_pages_writes_a_workflow_that_builds_and_publishes_the_public_site(tmp_path):
+    result = run_cli("init", tmp_path / "mine", "--github-pages")
+    assert result.status == 0, result.stderr
+    assert "Settings → Pages" in result.stdout
+    workflow = workflow_of(tmp_path / "mine")
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(triggers) == {"push", "workflow_dispatch"}
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+    assert re.fullmatch(r"careerfolio(==[\w.]+| @ git\+https://\S+@[0-9a-f]+)", workflow["env"]["CAREERFOLIO_SPEC"])
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
+    assert uses[:3] == ["actions/checkout", "actions/setup-python", "actions/configure-pages"]
+    assert uses[-1] == "actions/upload-pages-artifact" and build["steps"][-1]["with"]["path"] == "output/site"
+    assert any('pip install "$CAREERFOLIO_SPEC"' in step.get("run", "") for step in build["steps"])
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_the_workflows_build_step_builds_the_public_site_for_the_pages_address(tmp_path):
+    import conftest
+
+    root = tmp_path / "mine"
+    assert run_cli("init", root, "--github-pages").status == 0
+    if hasattr(conftest, "replace_placeholders"):
+        conftest.replace_placeholders(root)
+    (step,) = [step for step in workflow_of(root)["jobs"]["build"]["steps"] if "careerfolio build" in step.get("run", "")]
+    # what the runner does: expressions filled in, then the step's shell with its env
+    pages_address = "https://someone.github.io/mine"
+    env = {name: value.replace("${{ steps.pages.outputs.base_url }}", pages_address)
+           for name, value in step.get("env", {}).items()}
+    assert not any("${{" in value for value in env.values()) and "${{" not in step["run"]
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    command = bin_folder / "careerfolio"  # as `pip install` puts it on the PATH
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m generator "$@"\n', encoding="utf-8")
+    command.chmod(0o755)
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=root, capture_output=True, text=True, check=False,
+                            env={**os.environ, **env, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}",
+                                 "PYTHONPATH": str(PROJECT)})
+    assert result.returncode == 0, result.stderr
+    site = root / "output" / "site"
+    assert (site / "index.html").is_file() and (site / CARD_PATH).is_file()
+    assert head_of(site, "index.html").links["canonical"] == pages_address + "/"
+    assert not (root / "output" / "dossier" / "dossier.pdf").exists()
+    assert "audience public" in result.stdout
+
+
+def test_init_github_pages_in_a_record_adds_only_the_workflow_and_never_overwrites(sample_record):
+    before = {path: path.read_bytes() for path in sample_record.rglob("*") if path.is_file()}
+    result = run_cli("init", sample_record, "--github-pages")
+    assert result.status == 0, result.stderr
+    after = {path: path.read_bytes() for path in sample_record.rglob("*") if path.is_file()}
+    assert set(after) - set(before) == {sample_record / ".github" / "workflows" / "careerfolio.yml"}
+    assert all(after[path] == data for path, data in before.items())
+    again = run_cli("init", sample_record, "--github-pages")
+    assert again.status == 1 and "never overwrites" in again.stderr
