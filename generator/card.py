@@ -43,6 +43,7 @@ ELLIPSIS = "…"
 # More characters than the widest line holds at the smallest size: a longer text is cut to this
 # before it is fitted, so a hostile record's megabyte of name costs no more than a long name.
 LONGEST_TEXT = 400
+MOST_FALLBACK_FONTS = 8  # beyond the theme's own: a name in a few scripts needs a few
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,9 @@ def plan_card(case: Case, static: dict[str, Path]) -> CardPlan:
     """
     content = card_content(case)
     style = card_style(static)
-    texts = " ".join([content.name, content.headline, content.role, content.target, content.address,
-                      *(part for pair in content.numbers for part in pair), "PROMOTION CASE →" + ELLIPSIS])
+    texts = " ".join(text[:LONGEST_TEXT] for text in (
+        content.name, content.headline, content.role, content.target, content.address,
+        *(part for pair in content.numbers for part in pair), "PROMOTION CASE Target: →" + ELLIPSIS))
     faces = tuple((weight, choose_faces(primary, weight, texts)) for weight, primary in style.fonts)
     font_digests = [digest(path.read_bytes()) for _, paths in faces for path in paths]
     key = digest(repr(content), repr(style.colours), repr(faces), *font_digests)
@@ -190,20 +192,19 @@ def choose_faces(primary: Path | None, weight: str, text: str) -> tuple[Path, ..
     """The theme's font for a weight, then system fonts for the characters of `text` it lacks.
 
     Inter covers Latin, Greek and Cyrillic; a name in another script is drawn in the system
-    font fontconfig matches for it, and a character no font on the machine has is left out.
+    fonts fontconfig chooses for it, and a character no font on the machine has is left out.
     """
-    faces = [primary] if primary is not None else []
-    if not faces:
-        system = match_system_font(weight, None)
-        faces = [system] if system is not None else []
-    missing = [character for character in dict.fromkeys(text) if needs_glyph(character)
-               and not any(ord(character) in font_coverage(face) for face in faces)]
-    for character in missing:
-        if any(ord(character) in font_coverage(face) for face in faces):
-            continue  # a fallback found for an earlier character has this one too
-        fallback = match_system_font(weight, character)
-        if fallback is not None and fallback not in faces and ord(character) in font_coverage(fallback):
-            faces.append(fallback)
+    faces = [primary] if primary is not None else system_fonts(weight, ())[:1]
+    missing = {ord(character) for character in text if needs_glyph(character)}
+    for face in faces:
+        missing -= font_coverage(face)
+    for candidate in system_fonts(weight, sorted(missing)) if missing else ():
+        if len(faces) > MOST_FALLBACK_FONTS or not missing:
+            break
+        found = missing & font_coverage(candidate)
+        if found and candidate not in faces:
+            faces.append(candidate)
+            missing -= found
     return tuple(faces)
 
 
@@ -211,17 +212,19 @@ def needs_glyph(character: str) -> bool:
     return not character.isspace() and unicodedata.category(character) not in ("Cc", "Cf")
 
 
-def match_system_font(weight: str, character: str | None) -> Path | None:
-    """The sans-serif font of this machine fontconfig prefers at `weight`, for `character` if given."""
+def system_fonts(weight: str, characters: list[int] | tuple[()]) -> list[Path]:
+    """The sans-serif fonts of this machine that fontconfig would draw `characters` with at
+    `weight`, best first, each adding characters the ones before lack; one question for all."""
     pattern = f"sans-serif:weight={FONTCONFIG_WEIGHTS[weight]}"
-    if character is not None:
-        pattern += f":charset={ord(character):x}"
+    if characters:
+        pattern += ":charset=" + " ".join(f"{point:x}" for point in characters)
     try:
-        found = subprocess.run(["fc-match", "--format=%{file}", pattern], capture_output=True, text=True,
-                               timeout=10, check=False).stdout.strip()
+        listing = subprocess.run(["fc-match", "--sort", "--format=%{file}\n", pattern], capture_output=True,
+                                 text=True, timeout=20, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    return Path(found) if found.endswith((".otf", ".ttf", ".ttc", ".otc")) and Path(found).is_file() else None
+        return []
+    return [Path(line) for line in listing.splitlines()
+            if line.endswith((".otf", ".ttf", ".ttc", ".otc")) and Path(line).is_file()]
 
 
 def make_card(case: Case, static: dict[str, Path]) -> Card:

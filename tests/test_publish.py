@@ -135,12 +135,17 @@ def test_text_too_long_for_the_card_is_shortened_never_drawn_past_its_edge(tmp_p
 
 
 def test_a_name_in_greek_or_cyrillic_is_drawn_and_a_character_no_font_has_is_left_out(tmp_path):
+    from generator.fonts import system_coverage
+
     root = write_record(tmp_path, {
         "careerfolio.yaml": "base_url: https://example.org/\n",
-        "content/profile.yaml": "name: Αλέξανδρος Кузнецова\nheadline: \"Zoë\u0378 — инженер\"\n",
+        "content/profile.yaml": "name: Αλέξανδρος Кузнецова\nheadline: \"Zoë\u0378 — инженер\"\n"
+                                "role: {title: \"מהנדסת\"}\n",
     })
     card = card_of(root)
     assert card.texts[:2] == ("Αλέξανδρος Кузнецова", "Zoë — инженер")  # U+0378 is no character at all
+    if ord("מ") in system_coverage():  # Inter has no Hebrew: a font of this machine draws it
+        assert card.texts[-2] == "מהנדסת"
 
 
 def test_the_card_is_drawn_again_only_when_what_it_shows_changes(sample_record, monkeypatch):
