@@ -64,6 +64,7 @@ class CaseOptions:
     exclude_tags: tuple[str, ...] = ()
     title: str | None = None
     purpose: str = "promotion"  # portfolio | promotion
+    base_url: str | None = None  # where this build is served from, instead of the settings' base_url
 
 
 def site_purpose(chosen: str | None, audience: str) -> str:
@@ -163,8 +164,8 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
         title=title, audience=options.audience, purpose=options.purpose,
         sections=tuple(Section(name, (PORTFOLIO_TITLES if showcase else {}).get(name, SECTION_TITLES[name]))
                        for name in NAVIGATION[options.purpose]), today=options.today, language=record.settings.language,
-        base_url=record.settings.base_url, profile=profile, framework=record.competencies.framework,
-        level=record.competencies.level, since=gate.since, until=gate.until,
+        base_url=options.base_url or record.settings.base_url, profile=profile,
+        framework=record.competencies.framework, level=record.competencies.level, since=gate.since, until=gate.until,
         achievements=achievements, projects=projects, certifications=certifications,
         competencies=competencies, goals=goals, feedback=feedback, learning=learning,
         tags=build_tags(achievements, projects),

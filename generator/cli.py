@@ -28,6 +28,17 @@ def parse_date_argument(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def parse_base_url_argument(text: str) -> str:
+    """An absolute http(s) address: where a host serves the site (GitHub Pages names it in CI)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text.strip()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an absolute address — write it in full, "
+                                         "e.g. https://you.github.io/my-career/")
+    return text.strip()
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="careerfolio",
@@ -57,6 +68,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
     build.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip the dossier's PDF")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+    build.add_argument("--base-url", type=parse_base_url_argument, metavar="URL",
+                       help="the address the site is served from, instead of base_url in careerfolio.yaml "
+                       "(e.g. the one GitHub Pages gives in CI)")
     build.add_argument("--no-cache", action="store_true",
                        help="build everything from scratch, without reading or writing the cache")
     which = build.add_mutually_exclusive_group()
@@ -91,6 +105,9 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", parents=[common], help="start a new record",
                                description="Write a small, complete example record into DIR.")
     init.add_argument("directory", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument("--github-pages", action="store_true",
+                      help="also write .github/workflows/careerfolio.yml, which builds the public site and "
+                      "publishes it on GitHub Pages; in a folder that holds a record already, write only that")
 
     new = commands.add_parser(
         "new", parents=[common], help="start a new entry with every field stubbed",
@@ -201,7 +218,8 @@ def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
     request = BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,
         until=arguments.until, drafts=arguments.drafts, out=arguments.out,
-        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf)
+        variant=arguments.variant, all_variants=arguments.all_variants, pdf=arguments.pdf,
+        base_url=arguments.base_url)
     cache = Cache() if arguments.no_cache else Cache.for_record(arguments.root)
     result = build(request, cache, waiting=lambda message: print(f"careerfolio: {message}…", file=stderr),
                    save=True)
@@ -222,7 +240,8 @@ def describe_build(result) -> list[str]:
                          f"({changed}), {count(output.achievements, 'achievement')}, audience {output.audience}")
             lines.append(f"  {output.left_out}")
             if not output.sitemap:
-                lines.append("  no sitemap.xml or feed: set base_url in careerfolio.yaml to get them")
+                lines.append("  no sitemap.xml, feed or social card: set base_url in careerfolio.yaml (or pass "
+                             "--base-url) to get them")
         else:
             lines.append(f"dossier{suffix}: {display_path(output.folder)}/dossier.html and {output.pdf}, "
                          f"audience {output.audience}")
@@ -272,13 +291,22 @@ def run_check(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> 
 
 
 def run_init(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from generator.starter import write_starter_record
+    from generator.starter import is_record, write_starter_record, write_workflow
 
     directory = arguments.directory if arguments.directory.is_absolute() else arguments.root / arguments.directory
-    written = write_starter_record(directory)
+    pages_next = ("commit the workflow and push it, and in the repository's Settings → Pages set Source to "
+                  "\"GitHub Actions\"")
+    if arguments.github_pages and is_record(directory):
+        workflow = write_workflow(directory)
+        print(f"{display_path(workflow)}: builds the public site and publishes it on GitHub Pages", file=stdout)
+        print(f"next: {pages_next}", file=stdout)
+        return ExitStatus.OK
+    written = write_starter_record(directory, github_pages=arguments.github_pages)
     print(f"a new record in {directory}: {count(len(written), 'file')} written", file=stdout)
     print(f"next: cd {directory}, write your own words where `careerfolio check` points (init leaves "
           "placeholders a build refuses to publish), then `careerfolio build`", file=stdout)
+    if arguments.github_pages:
+        print(f"to publish: {pages_next}", file=stdout)
     return ExitStatus.OK
 
 

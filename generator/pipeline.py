@@ -74,6 +74,7 @@ class BuildRequest:
     pdf: bool = True
     dossier: bool = True  # serve shows the site alone unless asked for the PDF
     today: dt.date | None = None
+    base_url: str | None = None  # instead of the settings' base_url: where a host serves this build
 
 
 @dataclass(frozen=True)
@@ -328,7 +329,7 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
     settings = record.settings
     output_root = request.out if request.out is not None else record.root / settings.output_dir
     base = CaseOptions(today=today, audience=request.audience or "public", since=request.since,
-                       until=request.until, drafts=request.drafts,
+                       until=request.until, drafts=request.drafts, base_url=request.base_url,
                        purpose=site_purpose(settings.purpose, request.audience or "public"))
     names: list[str | None] = [None]
     if request.all_variants:
@@ -382,7 +383,14 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     from generator.dossier import render_dossier, source_hash
     from generator.jsonresume import RESUME_FILE, Reuse
     from generator.markdown import MarkdownRenderer, can_fork
-    from generator.render import Elsewhere, Templates, page_keys, render_site, site_fingerprints
+    from generator.render import (
+        Elsewhere,
+        Templates,
+        page_keys,
+        plan_site_card,
+        render_site,
+        site_fingerprints,
+    )
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
@@ -407,8 +415,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
         fingerprints = site_fingerprints()
+        card = plan_site_card(case, chain)
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
-                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints)
+                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
         dossier_job = None
@@ -420,7 +429,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
         resumes: dict = cache.part("resume")
         reuse = Reuse(fingerprints.of, resumes.get(str(target.folder), {}))
-        site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse)
+        site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card)
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace("resume", {**resumes, str(target.folder): reuse.used})
         dossier = dossier_job() if dossier_job is not None else None

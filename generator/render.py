@@ -25,6 +25,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
+from generator.card import CARD_PATH, CardPlan, SocialCard, draw_card, plan_card, social_card
 from generator.changes import describe_move
 from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
@@ -197,8 +198,15 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
     def url_filter(context: Any, path: str) -> str:
         return context["root"] + path
 
+    @jinja2.pass_context
+    def absolute_filter(context: Any, path: str) -> str:
+        """A path of the site as a full address, for what is read away from the site: robots.txt,
+        previews, structured data. Empty without base_url."""
+        return absolute_url(context["case"].base_url, path) or ""
+
     environment.filters.update(
-        markdown=markdown_filter, url=url_filter, date=format_date, period=format_period,
+        markdown=markdown_filter, url=url_filter, absolute=absolute_filter, without_empty=without_empty,
+        date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
         percent=format_percent, number=format_number, slug=slugify, iso=lambda d: d.iso() if d else "",
         minus=with_minus_sign, move=describe_move,
@@ -273,6 +281,7 @@ def _plan_site_pages(case: Case) -> Iterator[Page]:
     for tag in case.tags:
         yield Page(page_path("tags", tag.slug), "tag.html", f"Tagged “{tag.name}”", "tags", {"tag": tag})
     yield Page("404.html", "404.html", "Page not found", "404", {})
+    yield Page("robots.txt", "robots.txt", "", "", {})
     if case.base_url:
         yield Page("sitemap.xml", "sitemap.xml", "", "", {})
         yield Page("feed.xml", "feed.xml", "", "", {})
@@ -406,14 +415,16 @@ def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset 
     return frozenset(names), frozenset(fields) if fields is not None else None, tuple(referenced)
 
 
-def page_context(case: Case, page: Page, site_urls: list[SiteUrl]) -> dict:
+def page_context(case: Case, page: Page, site_urls: list[SiteUrl], card: SocialCard | None) -> dict:
     root = page.root
+    canonical = absolute_url(case.base_url, pretty_url(page.path))
     if page.path == "404.html" and case.base_url:
-        # a host serves 404.html at any depth: only a root-relative path finds the styles
+        # a host serves 404.html at any depth: only a root-relative path finds the styles; and
+        # it is the answer at addresses that are not pages, so it names no address of its own
         root = urlsplit(case.base_url).path.rstrip("/") + "/"
-    return {"case": case, "page": page, "root": root, "asset_root": root,
-            "canonical": absolute_url(case.base_url, pretty_url(page.path)),
-            "site_urls": site_urls, **page.context}
+        canonical = None
+    return {"case": case, "page": page, "root": root, "asset_root": root, "canonical": canonical,
+            "site_urls": site_urls, "card": card, **page.context}
 
 
 class SiteUrl(NamedTuple):
@@ -449,23 +460,28 @@ def site_fingerprints() -> Fingerprints:
 
 
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
-              fingerprints: Fingerprints | None = None) -> dict[str, str]:
+              fingerprints: Fingerprints | None = None, card: CardPlan | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
     of the case its templates read: an achievement's page does not change when another
     achievement does, while the lists that show every achievement do. `case_key` stands for
     the whole case (a digest of everything it is built from), for the pages that read it all.
+    The social card's key is its plan's: what it says, in which fonts and colours.
     """
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
+    announced = social_card(case)
     fingerprints = fingerprints if fingerprints is not None else site_fingerprints()
     keys = {}
+    if card is not None:
+        keys[CARD_PATH] = digest(salt, card.key)
     for page in pages:
         reads = templates.reads(page.template)
-        context = page_context(case, page, site_urls)
+        context = page_context(case, page, site_urls, announced)
         parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
-                                    page.section, context["root"], context["canonical"] or ""]
+                                    page.section, context["root"], context["canonical"] or "",
+                                    case.base_url or ""]  # what the `absolute` filter reads
         for name in sorted(reads.names - FRAME_NAMES):
             if name == "case":
                 if reads.case_fields is None:
@@ -481,9 +497,19 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
     return keys
 
 
+def plan_site_card(case: Case, chain: ThemeChain) -> CardPlan | None:
+    """The social card the site's pages point previews to; only with `base_url`, since a
+    preview needs the card's absolute address."""
+    if not case.base_url:
+        return None
+    return plan_card(case, static_files(chain))
+
+
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
-                skip: Collection[str] = frozenset(), reuse: Reuse | None = None) -> RenderedSite:
-    """Render every site page but those in `skip`, and list the static and content files the site needs.
+                skip: Collection[str] = frozenset(), reuse: Reuse | None = None,
+                card: CardPlan | None = None) -> RenderedSite:
+    """Render every site page but those in `skip`, draw the social card of `card` unless it is
+    skipped too, and list the static and content files the site needs.
 
     `reuse` holds what an earlier build encoded of resume.json's achievements."""
     pages = list(plan_site_pages(case))
@@ -491,6 +517,8 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
     if RESUME_FILE not in skip:
         files[RESUME_FILE] = resume_bytes(case, reuse)
+    if card is not None and CARD_PATH not in skip:
+        files[CARD_PATH] = draw_card(card).png
     copies = site_static_files(static_files(chain), chain.dossier_stylesheet)
     copies.update({asset_path(name): content_dir / name for name in case.assets})
     return RenderedSite(files, copies)
@@ -556,8 +584,9 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
 
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
-    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls)).encode("utf-8")
-            for page in pages}
+    card = social_card(case)
+    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls, card))
+            .encode("utf-8") for page in pages}
 
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
@@ -610,6 +639,11 @@ def absolute_url(base_url: str | None, path: str) -> str | None:
     if not base_url:
         return None
     return urljoin(base_url.rstrip("/") + "/", path)
+
+
+def without_empty(mapping: dict) -> dict:
+    """A mapping without its empty values: structured data says nothing rather than an empty address."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], (), {})}
 
 
 def with_minus_sign(text: Any) -> str:

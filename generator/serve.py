@@ -302,7 +302,8 @@ class Watcher:
                 if folder not in scheduled and folder.is_dir():
                     observer.schedule(handler, str(folder), recursive=True)
                     scheduled.add(folder)
-                    # files written into it before it was watched would be missed: build again
+                    # files written into it before it was watched would be missed: build again (a
+                    # build with nothing changed costs a few milliseconds)
                     watcher.notice(str(folder))
 
         class TopEvents(Events):
@@ -397,10 +398,11 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
     server.daemon_threads = True
     host, port = server.server_address[:2]
     shown_host = f"[{host}]" if ":" in str(host) else host
-    print(f"serving {display_path(site)}/ at http://{shown_host}:{port}/ — edit the record and the page "
-          "reloads; Ctrl-C stops", file=stdout, flush=True)
     watcher = Watcher(root, list(places.watched), [output, cache.folder] if cache.folder else [output], rebuild)
     observer = watcher.start()
+    # said once everything runs, so that a Ctrl-C right after it finds serve whole
+    print(f"serving {display_path(site)}/ at http://{shown_host}:{port}/ — edit the record and the page "
+          "reloads; Ctrl-C stops", file=stdout, flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -35,6 +35,27 @@ def test_public_site_contains_no_internal_or_private_byte(fixture_copy):
     assert (site / "assets" / "public-chart.svg").is_file()
 
 
+def test_the_public_social_card_shows_no_internal_or_private_text_or_number(fixture_copy):
+    """A PNG cannot be searched for canaries (no OCR here): the card says exactly what it drew."""
+    from generator.cache import Cache
+    from generator.card import describe_card, make_card
+    from generator.case import CaseOptions, build_case
+    from generator.pipeline import Timings, build_date, read
+    from generator.render import static_files
+    from generator.themes import resolve_theme
+
+    record = fixture_copy("canary")
+    loaded = read(record, Cache(), Timings()).record
+    case = build_case(loaded, CaseOptions(today=build_date(), audience="public"))
+    card = make_card(case, static_files(resolve_theme("default", record)))
+    drawn = " ".join((*card.texts, describe_card(case))).lower()
+    assert "casey canary" in drawn and "$1,000" in drawn  # the public entry's number, alone in its total
+    assert not [marker for marker in MARKERS.values() if marker.decode() in drawn]
+    assert "5,444" not in drawn and "8,777" not in drawn and "12,221" not in drawn and "$5.4k" not in drawn
+    internal = build_case(loaded, CaseOptions(today=build_date(), audience="internal"))
+    assert "zqxinternal" in " ".join(make_card(internal, static_files(resolve_theme("default", record))).texts).lower()
+
+
 def test_internal_site_has_internal_entries_but_no_private_byte(fixture_copy):
     record = fixture_copy("canary")
     result = run_cli("build", "--no-pdf", "-C", record, "--audience", "internal")

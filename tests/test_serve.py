@@ -174,7 +174,7 @@ def test_serve_answers_with_types_folders_and_404s(served):
 
 def test_ctrl_c_stops_serve_with_status_130(sample_record):
     server = Served(sample_record)
-    assert server.stop() == 130
+    assert server.stop() == 130, "\n".join(server.lines)
 
 
 def test_a_busy_port_is_named_with_a_free_one_to_try(sample_record):

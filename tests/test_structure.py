@@ -11,8 +11,8 @@ STAGES = [
     {"load", "model"},  # files to positioned values; the schema
     {"validate", "schema", "numbers"},  # the typed record; units and totals
     {"views"},  # what templates see
-    {"case", "changes", "markdown", "themes", "fonts"},  # the case for one audience; what changed;
-    # Markdown; themes and their fonts
+    {"case", "changes", "markdown", "themes", "fonts", "card"},  # the case for one audience; what changed;
+    # Markdown; themes and their fonts; the social card
     {"lint", "jsonresume", "render"},  # advice; JSON Resume out; pages as bytes
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
     {"pipeline", "scaffold", "starter", "jsonresume_import"},  # the spine; new, init and import
