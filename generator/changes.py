@@ -138,6 +138,7 @@ def achievement_moves(before: AchievementView, after: AchievementView) -> tuple[
 
 
 def describe_move(move: Move) -> str:
+    """One change in words: `title: Old → New`, `Cost: was …, now …`, `… (new)`, `… (removed)`."""
     if move.before is None:
         return f"{move.what}: {move.after} (new)"
     if move.after is None:

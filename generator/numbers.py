@@ -71,6 +71,7 @@ def normalise_unit(unit: str | None) -> str:
 
 
 def is_currency(unit: str) -> bool:
+    """Whether a unit is a currency code (USD, EUR…), which amounts put before the number."""
     return unit in CURRENCIES
 
 
@@ -149,6 +150,7 @@ def format_compact(value: float, unit: str = "") -> str:
 
 
 def format_percent(value: float | None) -> str:
+    """A share as a percentage, signed, with a real minus: +12%, −63%."""
     if value is None:
         return ""
     return f"{value:+.0f}%".replace("-", "−")
@@ -181,6 +183,7 @@ def format_impact(impact: ImpactView) -> str:
 
 
 def format_total(total: ImpactTotal) -> str:
+    """A total across achievements as a headline: $120k/year, up to 63%."""
     per = f"/{total.per}" if total.per else ""
     if total.kind == "best":
         return "up to " + format_compact(total.amount, total.unit) + per

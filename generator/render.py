@@ -27,6 +27,7 @@ from markupsafe import Markup
 from generator.cache import Fingerprints, digest
 from generator.card import CARD_PATH, CardPlan, SocialCard, draw_card, plan_card, social_card
 from generator.changes import describe_move
+from generator.cli_text import count
 from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
 from generator.markdown import MarkdownRenderer, can_fork
@@ -57,7 +58,7 @@ from generator.views import (
     TimelineEvent,
     YearView,
 )
-from generator.vocabulary import COLLECTIONS, SECTION_TITLES, slugify
+from generator.vocabulary import COLLECTIONS, SECTION_TITLES, page_path, slugify
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -82,17 +83,6 @@ class Page:
     @property
     def root(self) -> str:
         return "../" * self.path.count("/")
-
-
-def page_path(collection: str, identifier: str | None = None) -> str:
-    """Where an entry's or a section's page lives in the site."""
-    if collection == "home":
-        return "index.html"
-    if identifier is None:
-        return f"{collection}/index.html"
-    if collection in COLLECTIONS and not COLLECTIONS[collection].own_page:
-        return f"{collection}/index.html#{identifier}"
-    return f"{collection}/{identifier}/index.html"
 
 
 def pretty_url(path: str) -> str:
@@ -146,7 +136,7 @@ def template_problem(error: BaseException) -> Problem | None:
         hint = "templates show the record; they cannot call into Python"
     elif isinstance(error, jinja2.UndefinedError):
         message = f"the template reads something that is not there: {error.message}"
-        hint = "see the variables templates can use in the README's theme section"
+        hint = "see the variables templates can use in docs/templates.md"
     elif frames:
         message = f"the template failed: {type(error).__name__}: {error}"
         hint = "check the values this line passes to filters"
@@ -192,10 +182,14 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
 
     @jinja2.pass_context
     def markdown_filter(context: Any, text: str | None, inline: bool = False, ids: str = "") -> Markup:
+        """Markdown of the record as HTML: `inline=True` for one line without a paragraph; `ids` prefixes
+        heading and footnote ids (`ids="a-" ~ achievement.id`) so stories can share a page."""
         return Markup(markdown.render(text, context.get("asset_root", context["root"]), inline=inline, ids=ids))
 
     @jinja2.pass_context
     def url_filter(context: Any, path: str) -> str:
+        """A path of the site (`achievement.path`, `'css/site.css'`) as a link from the current page:
+        relative, so the site works from any folder and from the disk."""
         return context["root"] + path
 
     @jinja2.pass_context
@@ -208,10 +202,9 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         markdown=markdown_filter, url=url_filter, absolute=absolute_filter, without_empty=without_empty,
         date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
-        percent=format_percent, number=format_number, slug=slugify, iso=lambda d: d.iso() if d else "",
-        minus=with_minus_sign, move=describe_move,
-        tojson_compact=lambda value: Markup(json.dumps(value, ensure_ascii=False, sort_keys=True)
-                                            .replace("<", "\\u003c")),
+        percent=format_percent, number=format_number, slug=slugify, iso=iso_date,
+        minus=with_minus_sign, move=describe_move, count=count,
+        tojson_compact=json_for_script,
     )
     environment.globals.update(page_path=page_path, asset_path=asset_path, titles=SECTION_TITLES, is_currency=is_currency)
     return environment
@@ -646,12 +639,23 @@ def without_empty(mapping: dict) -> dict:
     return {key: value for key, value in mapping.items() if value not in (None, "", [], (), {})}
 
 
+def iso_date(value: PartialDate | None) -> str:
+    """A date as the datetime attribute of <time> wants it: 2025-03-14, 2025-03 or 2025."""
+    return value.iso() if value else ""
+
+
+def json_for_script(value: Any) -> Markup:
+    """A value as JSON that is safe inside <script> (for JSON-LD): sorted keys, no '<'."""
+    return Markup(json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c"))
+
+
 def with_minus_sign(text: Any) -> str:
     """A number written as text, with a real minus sign: '-20%' reads −20%, as every number here does."""
     return re.sub(r"(?<![\w-])-(?=\d)", "\u2212", str(text))
 
 
 def format_date(value: PartialDate | dt.date | None) -> str:
+    """A date as precise as it was written: 14 Mar 2025, Mar 2025 or 2025."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -664,6 +668,7 @@ def format_date(value: PartialDate | dt.date | None) -> str:
 
 
 def format_period(period: Period | None) -> str:
+    """A period in words: Nov 2024 – Mar 2025, or Nov 2024 – now while it goes on."""
     if period is None:
         return ""
     return f"{format_date(period.start)} – {format_date(period.end) if period.end else 'now'}"

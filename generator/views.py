@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.model import Link, PartialDate, Period, Profile, Star
 from generator.numbers import ImpactTotal, ImpactView
-from generator.vocabulary import Reference
+from generator.vocabulary import Reference, page_path
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ class AchievementView:
     updated: dt.date | None = None  # its file's last commit, when the record shows it
 
     @property
+    def path(self) -> str:
+        """Its page, relative to the site's root: `{{ achievement.path|url }}`."""
+        return page_path("achievements", self.id)
+
+    @property
     def lastmod(self) -> str:
         """When its page last changed, for the sitemap: its last commit, else its own date."""
         return self.updated.isoformat() if self.updated else self.date.iso()
@@ -65,6 +70,11 @@ class ProjectView:
     visibility: str
     achievements: tuple[AchievementView, ...]
     updated: dt.date | None = None  # its file's last commit, when the record shows it
+
+    @property
+    def path(self) -> str:
+        """Its page, relative to the site's root."""
+        return page_path("projects", self.id)
 
     @property
     def lastmod(self) -> str | None:
@@ -99,11 +109,26 @@ class GoalView:
     measure: str | None
     target: Any
     deadline: PartialDate | None
-    status: str
-    progress: int
+    status: str  # planned | in-progress | done | dropped
+    progress: int  # 0 to 100, as written
     competencies: tuple[Reference, ...]
-    achievements: tuple[Reference, ...]
+    achievements: tuple[Reference, ...]  # the achievements that advance it
     visibility: str
+
+    @property
+    def path(self) -> str:
+        """Its place on the goals page, relative to the site's root."""
+        return page_path("goals", self.id)
+
+    @property
+    def done_percent(self) -> int:
+        """How far along it is: a goal marked done counts as 100%, whatever its progress says."""
+        return 100 if self.status == "done" else self.progress
+
+    @property
+    def is_open(self) -> bool:
+        """Still to do: planned or in progress, not done or dropped."""
+        return self.status in ("planned", "in-progress")
 
 
 @dataclass(frozen=True)
@@ -146,14 +171,15 @@ class CompetencyView:
     goals: tuple[GoalView, ...]
 
     @property
+    def path(self) -> str:
+        """Its page, relative to the site's root."""
+        return page_path("competencies", self.id)
+
+    @property
     def strength(self) -> str:
         """gap: no achievement shows it; thin: one does; shown: two or more."""
         count = len(self.achievements)
         return "gap" if count == 0 else "thin" if count == 1 else "shown"
-
-    @property
-    def evidence_count(self) -> int:
-        return len(self.achievements) + len(self.feedback) + len(self.learning) + len(self.certifications)
 
 
 @dataclass(frozen=True)
@@ -170,6 +196,11 @@ class TimelineEvent:
     id: str
     title: str
     detail: str
+
+    @property
+    def path(self) -> str:
+        """The page (or place on its section's page) of the entry it comes from."""
+        return page_path(self.collection, self.id)
 
 
 @dataclass(frozen=True)
@@ -206,6 +237,11 @@ class TagView:
     achievements: tuple[AchievementView, ...]
     projects: tuple[ProjectView, ...]
 
+    @property
+    def path(self) -> str:
+        """Its page, relative to the site's root."""
+        return page_path("tags", self.slug)
+
 
 def strength_rank(achievement: AchievementView) -> tuple:
     """The order in which achievements argue a case: featured first, then the most quantified,
@@ -232,8 +268,13 @@ def split(items: tuple, rank: Callable[[Any], Any], full: int) -> Packet:
 class Section:
     """A section of the site as the navigation names it."""
 
-    name: str  # its folder: `page_path(name)`
+    name: str  # its folder
     title: str
+
+    @property
+    def path(self) -> str:
+        """Its page, relative to the site's root."""
+        return page_path(self.name)
 
 
 @dataclass(frozen=True)
@@ -302,6 +343,11 @@ class Case:
         """Feedback as the dossier quotes it: featured, then newest, `full` in full."""
         quotes = self.quotes
         return Packet(quotes[:full], quotes[full:])
+
+    @property
+    def open_goals(self) -> tuple[GoalView, ...]:
+        """The goals still to do, in the plan's order: what a home page shows of the plan."""
+        return tuple(goal for goal in self.goals if goal.is_open)
 
     @property
     def gaps(self) -> tuple[CompetencyView, ...]:

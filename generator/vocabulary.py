@@ -97,6 +97,11 @@ class Reference:
     id: str
     title: str
 
+    @property
+    def path(self) -> str:
+        """Its page (or its place on its section's page), relative to the site's root."""
+        return page_path(self.collection, self.id)
+
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -115,3 +120,14 @@ def is_valid_id(identifier: str) -> bool:
 def derived_id(stem: str, title: str | None) -> str:
     """The id of an entry with no `id:`: its file name, else a slug of its title."""
     return slugify(stem or title or "entry")
+
+
+def page_path(collection: str, identifier: str | None = None) -> str:
+    """Where an entry's or a section's page lives in the site, relative to its root."""
+    if collection == "home":
+        return "index.html"
+    if identifier is None:
+        return f"{collection}/index.html"
+    if collection in COLLECTIONS and not COLLECTIONS[collection].own_page:
+        return f"{collection}/index.html#{identifier}"
+    return f"{collection}/{identifier}/index.html"

@@ -13,7 +13,8 @@ STAGES = [
     {"views"},  # what templates see
     {"case", "changes", "markdown", "themes", "fonts", "card"},  # the case for one audience; what changed;
     # Markdown; themes and their fonts; the social card
-    {"lint", "jsonresume", "render"},  # advice; JSON Resume out; pages as bytes
+    {"lint", "jsonresume", "render", "reference"},  # advice; JSON Resume out; pages as bytes; the template
+    # reference
     {"dossier", "pdf", "write"},  # the dossier and its PDF; the one writer
     {"pipeline", "scaffold", "starter", "jsonresume_import"},  # the spine; new, init and import
     {"serve"},
