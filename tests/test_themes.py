@@ -65,7 +65,7 @@ def test_theme_options_change_the_accent_the_font_and_the_home_page(tmp_path):
                         "name: Ana Lima\nheadline: Builds fast systems\nsummary: I build things.\n"})
     assert run_cli("build", "-C", root, "--no-pdf").status == 0
     home = (root / "output/site/index.html").read_text(encoding="utf-8")
-    assert "--accent: #8a3b12;" in home and "--font: system-ui" in home
+    assert "(prefers-color-scheme: light) { :root { --accent: #8a3b12; } }" in home and "--font: system-ui" in home
     assert "Inter-Regular-latin.woff2" not in home
     assert 'id="about"' in home and 'id="featured"' not in home and 'id="impact"' not in home
     achievement = (root / "output/site/achievements/a/index.html").read_text(encoding="utf-8")
