@@ -229,10 +229,12 @@ def listing(years: tuple[YearView, ...], size: Callable[[YearView], int]) -> Lis
 
 def plan_site_pages(case: Case) -> Iterator[Page]:
     """Every page of the site and the template that draws it."""
+    newest = None
     for page in _plan_site_pages(case):
         if page.lastmod is None and page.path.endswith(".html"):
             # a page that lists entries changed when the newest of them did
-            page = replace(page, lastmod=newest_change(case))
+            newest = newest or newest_change(case)
+            page = replace(page, lastmod=newest)
         yield page
 
 

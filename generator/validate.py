@@ -153,6 +153,7 @@ def check_file(loaded: LoadedFile) -> CheckedFile:
         model, found = validate_model(Profile, source.data if source.data is not None else {}, whole_file(source))
         models.append(model)
         problems.extend(found)
+        problems.extend(placeholder_problems(whole_file(source), ""))
     elif role == "competencies" and source is not None and source.data is not None:
         model, found = validate_model(Competencies, source.data, whole_file(source))
         models.append(model)
@@ -166,6 +167,8 @@ def check_file(loaded: LoadedFile) -> CheckedFile:
             model, found = validate_model(COLLECTION_MODELS[item.collection], item.data, item)
             models.append(model)
             problems.extend(found)
+            if model is not None and not getattr(model, "draft", False):
+                problems.extend(placeholder_problems(item, item.source.body if item.prefix == () else ""))
     return CheckedFile(loaded, tuple(models), tuple(problems))
 
 
@@ -200,7 +203,6 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
                 valid[item.collection].append(Entry(item.collection, "", model, body, item))
     entries = {collection: tuple(assign_ids(found, problems)) for collection, found in valid.items()}
 
-    problems.extend(placeholder_problems(raw.profile, entries))
     problems.extend(duplicate_explicit_ids(raw))
     problems.extend(check_references(raw, {c.id for c in competencies.competencies}, unreadable_targets(files)))
     if problems:
@@ -209,24 +211,20 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
                   competencies, raw.competencies, entries)
 
 
-def placeholder_problems(profile: SourceFile | None, entries: dict[str, tuple[Entry, ...]]) -> Iterator[Problem]:
-    """Every text still as `init` wrote it, outside drafts: a case is never published half-finished."""
-    places = [(whole_file(profile), "")] if profile is not None else []
-    places += [(entry.origin, entry.body) for found in entries.values() for entry in found
-               if not getattr(entry.model, "draft", False)]
-    for item, body in places:
-        for location, text in text_values(item.data, ()):
-            hint = placeholder_hint(text)
-            if hint is not None:
-                field = ".".join(str(part) for part in location)
-                yield item.problem(location, f"`{field}` is still the placeholder `careerfolio init` wrote",
-                                   f"{hint}, or set `draft: true` until it is written" if item.collection
-                                   else hint)
-        hint = placeholder_hint(body) if body else None
+def placeholder_problems(item: RawItem, body: str) -> Iterator[Problem]:
+    """Every text of one entry (or the profile) still as `init` wrote it: a case is never published
+    half-finished. Drafts may keep them; the caller leaves drafts out."""
+    for location, text in text_values(item.data, ()):
+        hint = placeholder_hint(text)
         if hint is not None:
-            yield Problem(item.source.path, item.source.body_line, 1,
-                          "the story is still the placeholder `careerfolio init` wrote",
-                          f"{hint}, or set `draft: true` until it is written")
+            field = ".".join(str(part) for part in location)
+            yield item.problem(location, f"`{field}` is still the placeholder `careerfolio init` wrote",
+                               f"{hint}, or set `draft: true` until it is written" if item.collection else hint)
+    hint = placeholder_hint(body) if body else None
+    if hint is not None:
+        yield Problem(item.source.path, item.source.body_line, 1,
+                      "the story is still the placeholder `careerfolio init` wrote",
+                      f"{hint}, or set `draft: true` until it is written")
 
 
 def text_values(data: Any, location: tuple) -> Iterator[tuple[tuple, str]]:
