@@ -219,14 +219,7 @@ class ResumeReader:
     def value(self, location: Location) -> Any:
         """The value at `location`; text that is empty counts as not given."""
         self.read.add(location)
-        value: Any = self.source.data
-        for part in location:
-            if isinstance(value, dict) and isinstance(part, str):
-                value = value.get(part)
-            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
-                value = value[part]
-            else:
-                return None
+        value = self.peek(location)
         if isinstance(value, str):
             return value.strip() or None
         return value

@@ -58,7 +58,7 @@ from generator.views import (
     TimelineEvent,
     YearView,
 )
-from generator.vocabulary import COLLECTIONS, SECTION_TITLES, page_path, slugify
+from generator.vocabulary import SECTION_TITLES, page_path, slugify
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

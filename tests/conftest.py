@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import io
 import os
 import shutil
@@ -89,3 +90,32 @@ def sample_record(tmp_path) -> Path:
     return destination
 
 
+
+
+# Debian's Chromium, driven by Playwright (never `playwright install`: it downloads).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# WCAG 2.2 A and AA (target sizes among them) and axe's best practices: all that axe checks
+# but its experimental rules.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
+                                                     "best-practice"]}}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site to the browser tests without a log line per request."""
+
+    def log_message(self, *arguments):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()

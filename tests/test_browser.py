@@ -3,14 +3,12 @@
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import AXE_OPTIONS, CHROMIUM, QuietHandler, run_cli
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 PAGES = [
@@ -20,12 +18,6 @@ PAGES = [
     "timeline/index.html", "certifications/index.html", "goals/index.html", "feedback/index.html",
     "learning/index.html", "tags/index.html", "tags/platform/index.html", "404.html",
 ]
-
-
-# WCAG 2.2 A and AA (target sizes among them) and axe's best practices: all that axe checks
-# but its experimental rules.
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
-                                                     "best-practice"]}}
 
 
 @pytest.fixture(scope="module")
@@ -47,23 +39,6 @@ def site(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/", out / "site"
     server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *arguments):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
 
 
 def open_page(browser, url, **context_options):

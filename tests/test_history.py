@@ -7,8 +7,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import run_cli, tree_bytes, write_record
-from test_browser import AXE_OPTIONS, browser  # noqa: F401 - the shared Chromium fixture
+from conftest import AXE_OPTIONS, run_cli, tree_bytes, write_record
 
 BEFORE = {
     "careerfolio.yaml": """
@@ -276,13 +275,20 @@ def test_show_updated_dates_pages_and_the_sitemap_from_git(history):
     assert "2026-01-15" not in sitemap  # never the build date
 
 
-def test_show_updated_reads_git_once_for_the_whole_record(history, monkeypatch):
+@pytest.fixture
+def git_calls(monkeypatch) -> list[str]:
+    """The git subcommands careerfolio runs, in order."""
     import generator.history
 
-    calls = []
+    calls: list[str] = []
     real = generator.history.run_git
     monkeypatch.setattr(generator.history, "run_git", lambda root, *arguments, **options: (
         calls.append(arguments[0]), real(root, *arguments, **options))[1])
+    return calls
+
+
+def test_show_updated_reads_git_once_for_the_whole_record(history, git_calls):
+    calls = git_calls
     (history / "careerfolio.yaml").write_text("show_updated: true\n", encoding="utf-8")
     assert run_cli("build", "-C", history, "--no-pdf").status == 0
     assert calls.count("log") == 1
@@ -296,13 +302,8 @@ def test_show_updated_outside_git_still_builds(tmp_path):
     assert '<dd class="stamp">not in git</dd>' in (root / "output/dossier/dossier.html").read_text(encoding="utf-8")
 
 
-def test_the_last_reviews_record_is_read_from_git_once(history, monkeypatch):
-    import generator.history
-
-    calls = []
-    real = generator.history.run_git
-    monkeypatch.setattr(generator.history, "run_git", lambda root, *arguments, **options: (
-        calls.append(arguments[0]), real(root, *arguments, **options))[1])
+def test_the_last_reviews_record_is_read_from_git_once(history, git_calls):
+    calls = git_calls
     (history / "careerfolio.yaml").write_text("dossier:\n  since: review-2025\n", encoding="utf-8")
     assert run_cli("build", "-C", history, "--no-pdf").status == 0
     assert calls.count("cat-file") == 1
@@ -314,7 +315,7 @@ def test_the_last_reviews_record_is_read_from_git_once(history, monkeypatch):
 
 
 @pytest.mark.browser
-def test_the_since_chapter_passes_axe(history, browser):  # noqa: F811 - the fixture imported above
+def test_the_since_chapter_passes_axe(history, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     (history / "careerfolio.yaml").write_text("dossier:\n  since: review-2025\n", encoding="utf-8")

@@ -24,13 +24,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import PROJECT, run_cli
+from conftest import CHROMIUM, PROJECT, QuietHandler, run_cli
 
 from generator.themes import discover_themes
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 THEMES = sorted(discover_themes(None))
 AUDIENCES = ["public", "internal"]
@@ -91,21 +90,6 @@ def site(request, tmp_path_factory):
     server.shutdown()
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *arguments):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
 
 
 class Screen:
