@@ -54,6 +54,9 @@ EXTRA_FEATURES = ["tnum"]
 # makes them all again exactly.
 BUILT_IN = {
     "default": {},
+    # Source Serif 4's name is reserved; its headings are set in small capitals, its text in
+    # old-style figures
+    "classic": {"family": "Classic Serif", "features": ["smcp", "c2sc", "onum"]},
 }
 
 # name records that say what the font is called, and so are renamed with it; the copyright

@@ -124,7 +124,7 @@ def test_the_site_and_the_dossier_each_get_only_their_own_fonts(sample_record):
     assert {Path(name).suffix for name in dossier} == {".otf", ".txt"}
 
 
-@pytest.mark.parametrize("theme", ["default"])
+@pytest.mark.parametrize("theme", ["default", "classic"])
 def test_the_site_fonts_are_what_scripts_webfonts_makes_from_the_dossier_fonts(theme):
     """The WOFF2 subsets hold their source fonts' glyphs for their ranges, carry the family the
     rules name (a reserved name renamed, its copyright and licence kept), and site.css has the
