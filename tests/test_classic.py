@@ -187,3 +187,23 @@ def test_a_long_record_keeps_the_packets_rules_in_classic(forty_achievements):
     assert [lines[0] for lines, _ in pages if lines and lines[0] in CHAPTERS][:3] == [
         "Executive summary", "Evidence matrix", "Achievements"]
     packet_rules(forty_achievements)
+
+
+def test_check_asks_classics_fonts_not_defaults_which_it_does_not_print_with(tmp_path, monkeypatch):
+    """Ʃ is in Inter, which classic's folder holds but its PDF never uses, and not in Source Serif."""
+    import json
+
+    import generator.fonts
+
+    monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset())
+    files = {"content/profile.yaml": "name: Ʃara Lima\n",
+             "content/achievements/a.md": "---\ntitle: Cut build time\ndate: 2025-03-14\n---\nStory.\n"}
+
+    def font_advice(theme: str) -> list[str]:
+        root = write_record(tmp_path / theme, {**files, "careerfolio.yaml": f"theme: {theme}\n"})
+        lines = run_cli("check", "-C", root, "--format", "json").stdout.splitlines()
+        return [finding["message"] for finding in map(json.loads, lines) if finding["rule"] == "CF122"]
+
+    assert font_advice("default") == []
+    assert font_advice("classic") == ["a character no font on this machine can draw: Ʃ (the PDF would show "
+                                      "empty boxes)"]
