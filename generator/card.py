@@ -154,16 +154,19 @@ def card_content(case: Case) -> CardContent:
 
 def card_style(static: dict[str, Path]) -> CardStyle:
     """The theme's fonts and colours, from its static files: `fonts/*-Bold.otf` and the like, and
-    the colour properties of `css/site.css`, so a theme's card looks like its site."""
+    the colour properties of `css/site.css`, so a theme's card looks like its site.
+
+    A child theme's fonts sit beside its parent's in one folder: the card takes the family whose
+    name `site.css` uses (for its web fonts, `Inter-Bold-latin.woff2` for `Inter-Bold.otf`)."""
+    stylesheet = static.get("css/site.css")
+    text = stylesheet.read_text(encoding="utf-8", errors="replace") if stylesheet is not None else ""
     fonts = []
     for weight in WEIGHTS:
-        found = sorted(path for relative, path in static.items()
-                       if re.fullmatch(rf"fonts/[^/]+-{weight}\.(otf|ttf)", relative))
-        fonts.append((weight, found[0] if found else None))
+        found = sorted((Path(relative).stem not in text, path) for relative, path in static.items()
+                       if re.fullmatch(rf"fonts/[^/]+-{weight}\.(otf|ttf|woff2)", relative))
+        fonts.append((weight, found[0][1] if found else None))
     colours = dict(DEFAULT_COLOURS)
-    stylesheet = static.get("css/site.css")
     if stylesheet is not None:
-        text = stylesheet.read_text(encoding="utf-8", errors="replace")
         for name in colours:
             match = re.search(rf"--{name}:\s*(#[0-9a-fA-F]{{6}}|#[0-9a-fA-F]{{3}})\s*;", text)
             if match:

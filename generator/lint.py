@@ -374,14 +374,20 @@ def font_advice(record: Record, live: dict[str, list[Entry]]) -> Iterator[Proble
 
 
 def theme_fonts(record: Record) -> list[Path]:
-    """The font files of the record's theme (the default theme's when that cannot be found)."""
+    """The fonts the record's theme prints with (the default theme's when that cannot be found).
+
+    A child theme's fonts sit beside its parent's: only those its dossier stylesheet names
+    draw the PDF, and a character only its parent's font has falls back to the machine's."""
     from generator.fonts import FONT_SUFFIXES
     from generator.problems import UserError
-    from generator.render import static_files
+    from generator.render import fonts_not_named, static_files
     from generator.themes import resolve_theme
 
     try:
         chain = resolve_theme(record.settings.theme, record.root)
     except UserError:
         chain = resolve_theme("default", None)
-    return [path for path in static_files(chain).values() if path.suffix.lower() in FONT_SUFFIXES]
+    files = static_files(chain)
+    unused = fonts_not_named(files, [chain.dossier_stylesheet]) if chain.dossier_stylesheet in files else set()
+    fonts = {relative: path for relative, path in files.items() if path.suffix.lower() in FONT_SUFFIXES}
+    return [path for relative, path in fonts.items() if relative not in unused] or list(fonts.values())

@@ -1,6 +1,9 @@
 """Markdown is safe by default; numbers and dates read the way people write them."""
 
+import re
 from pathlib import Path
+
+import pytest
 
 from generator.markdown import MarkdownRenderer
 from generator.model import PartialDate
@@ -121,8 +124,11 @@ def test_the_site_and_the_dossier_each_get_only_their_own_fonts(sample_record):
     assert {Path(name).suffix for name in dossier} == {".otf", ".txt"}
 
 
-def test_the_site_fonts_are_what_scripts_webfonts_makes_from_the_dossier_fonts():
-    """The WOFF2 files hold the OTFs' glyphs for their ranges, and site.css has the script's rules."""
+@pytest.mark.parametrize("theme", ["default", "classic"])
+def test_the_site_fonts_are_what_scripts_webfonts_makes_from_the_dossier_fonts(theme):
+    """The WOFF2 subsets hold their source fonts' glyphs for their ranges, carry the family the
+    rules name (a reserved name renamed, its copyright and licence kept), and site.css has the
+    script's rules."""
     import importlib.util
 
     from conftest import PROJECT
@@ -131,15 +137,23 @@ def test_the_site_fonts_are_what_scripts_webfonts_makes_from_the_dossier_fonts()
     spec = importlib.util.spec_from_file_location("webfonts", PROJECT / "scripts" / "webfonts.py")
     webfonts = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(webfonts)
-    theme = PROJECT / "themes" / "default" / "static"
-    assert webfonts.font_face_rules() in (theme / "css" / "site.css").read_text(encoding="utf-8")
-    for style in webfonts.STYLES:
-        otf = TTFont(theme / "fonts" / f"Inter-{style}.otf", lazy=True)
+    static = PROJECT / "themes" / theme / "static"
+    settings = webfonts.BUILT_IN[theme]
+    rules = webfonts.font_face_rules(static / "fonts", settings.get("family"))
+    assert rules in (static / "css" / "site.css").read_text(encoding="utf-8")
+    family = re.search(r'font-family: "([^"]+)"', rules).group(1)
+    sources = webfonts.sources(static / "fonts")
+    assert sorted(sources) == sorted(webfonts.STYLES)
+    for source in sources.values():
+        original = TTFont(source, lazy=True)
         for subset, ranges in webfonts.SUBSETS.items():
-            woff2 = TTFont(theme / "fonts" / webfonts.file_name(style, subset), lazy=True)
+            woff2 = TTFont(static / "fonts" / webfonts.file_name(source, subset), lazy=True)
             assert woff2.flavor == "woff2"
-            assert woff2["head"].fontRevision == otf["head"].fontRevision
-            assert set(woff2.getBestCmap()) == set(otf.getBestCmap()) & webfonts.code_points(ranges)
+            assert woff2["head"].fontRevision == original["head"].fontRevision
+            assert set(woff2.getBestCmap()) == set(original.getBestCmap()) & webfonts.code_points(ranges)
+            assert woff2["name"].getBestFamilyName() == family
+            for record in (0, 7, 13, 14):
+                assert woff2["name"].getDebugName(record) == original["name"].getDebugName(record)
 
 
 def test_long_lists_link_earlier_years_to_pages_of_their_own(tmp_path):
