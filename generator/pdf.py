@@ -90,7 +90,35 @@ def make_pdf(dossier: RenderedSite) -> tuple[bytes, int, list[str]]:
             pdf_variant="pdf/ua-1")
     finally:
         logger.removeHandler(handler)
-    return pdf, len(rendered.pages), handler.messages
+    return date_attachments(pdf, dossier.files["dossier.html"]), len(rendered.pages), handler.messages
+
+
+CREATED = re.compile(rb'<meta name="dcterms.created" content="(\d{4})-(\d{2})-(\d{2})T')
+ATTACHMENT_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}Z\)")
+
+
+def date_attachments(pdf: bytes, html: bytes) -> bytes:
+    """The PDF with its attached evidence files dated the build date, as the PDF itself is.
+
+    WeasyPrint dates an attachment when it reads it, so two builds of the same record would
+    differ; the date is written in a fixed width, so the file's offsets stay as they are.
+    """
+    found = CREATED.search(html)
+    if found is None:
+        return pdf
+    stamp = b"D:" + b"".join(found.groups()) + b"000000Z"
+    dated = ATTACHMENT_DATE.sub(lambda match: b"/" + match.group(1) + b" (" + stamp + b")", pdf)
+    if dated == pdf:
+        return pdf
+    # the file's second identifier is a digest of the bytes as first written: make it of these
+    version = DOCUMENT_ID.search(dated)
+    if version is None:
+        return dated
+    blank = dated[:version.start(1)] + b"0" * 32 + dated[version.end(1):]
+    return dated[:version.start(1)] + hashlib.md5(blank, usedforsecurity=False).hexdigest().encode() + dated[version.end(1):]
+
+
+DOCUMENT_ID = re.compile(rb"/ID \[\([0-9a-f]{32}\) \(([0-9a-f]{32})\)\]")
 
 
 

@@ -205,5 +205,5 @@ def test_check_asks_classics_fonts_not_defaults_which_it_does_not_print_with(tmp
         return [finding["message"] for finding in map(json.loads, lines) if finding["rule"] == "CF122"]
 
     assert font_advice("default") == []
-    assert font_advice("classic") == ["a character no font on this machine can draw: Ʃ (the PDF would show "
-                                      "empty boxes)"]
+    assert font_advice("classic") == [("a character no font on this machine can draw: Ʃ (the PDF would show "
+                                      "empty boxes)")]
