@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -198,6 +199,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     except KeyboardInterrupt:
         print("careerfolio: interrupted", file=stderr)
         return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (`careerfolio diff v1 | head`): nothing is wrong, and nothing more to say
+        if stdout is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit too
+        return ExitStatus.OK
     except Exception as error:  # noqa: BLE001 - our own bug: say so plainly, trace on request
         if getattr(arguments, "debug", False):
             traceback.print_exc(file=stderr)

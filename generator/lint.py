@@ -343,18 +343,20 @@ def font_advice(record: Record, live: dict[str, list[Entry]]) -> Iterator[Proble
         (whole_file(source), "") for source in (record.settings_source, record.profile_source,
                                                 record.competencies_source) if source is not None]
     places += [(entry, entry.body) for entries in live.values() for entry in entries]
-    texts = []
-    for place, body in places:
-        item = place.origin if isinstance(place, Entry) else place
-        texts.extend((place, location, text) for location, text in text_values(item.data, ()))
-        if body:
-            texts.append((place, None, body))
+    # every string of a place in one C call: the walk value by value is for the rare record
+    # whose characters some font lacks
+    written = [json.dumps(origin(place).data, ensure_ascii=False, default=str) + body for place, body in places]
     characters: set[str] = set()
-    for _, _, text in texts:
+    for text in written:
         characters.update(text)
     missing = set(uncovered(sorted(characters), theme_fonts(record)))
     if not missing:
         return
+    texts = []
+    for (place, body), text in zip(places, written):
+        if not missing.isdisjoint(text):
+            texts.extend((place, location, value) for location, value in text_values(origin(place).data, ()))
+            texts.append((place, None, body))
     for place, location, text in texts:
         if missing.isdisjoint(text):
             continue
@@ -367,10 +369,14 @@ def font_advice(record: Record, live: dict[str, list[Entry]]) -> Iterator[Proble
         if location is not None:
             yield from advice(place, location, "CF122", message, hint)
             continue
-        item = place.origin if isinstance(place, Entry) else place
+        item = origin(place)
         line = item.source.body_line + text.count("\n", 0, text.index(found[0]))
         problem = Problem(item.source.path, line, 1, message, hint, "advice", "CF122")
         yield from _unless_silenced(place, problem) if isinstance(place, Entry) else iter([problem])
+
+
+def origin(place: Entry | Located) -> Located:
+    return place.origin if isinstance(place, Entry) else place
 
 
 def theme_fonts(record: Record) -> list[Path]:

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import FIXTURES, replace_placeholders, run_cli, write_record
+from conftest import FIXTURES, PROJECT, replace_placeholders, run_cli, write_record
 
 from generator import __version__
 
@@ -125,3 +125,22 @@ def test_an_internal_error_is_reported_without_a_traceback_unless_debugging(samp
     assert result.status == 70  # our bug, told apart from the record's mistakes (1)
     assert "internal error: RuntimeError: boom" in result.stderr and "Traceback" not in result.stderr
     assert "Traceback" in run_cli("build", "--no-pdf", "-C", sample_record, "--debug").stderr
+
+
+def test_a_reader_that_stops_reading_is_no_error(tmp_path):
+    """`careerfolio check | head -1` ends quietly, not with "internal error"."""
+    import subprocess
+    import sys
+
+    root = write_record(tmp_path, {"content/profile.yaml": "name: Ana\n"})
+    (root / "content" / "achievements").mkdir(parents=True)
+    for number in range(300):  # advice enough to outlast the pipe's buffer
+        (root / "content" / "achievements" / f"a{number}.md").write_text(
+            f"---\ntitle: Thing {number}\ndate: 2025-01-01\n---\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "check", "-C", str(root)], cwd=PROJECT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(30) == 0, stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
