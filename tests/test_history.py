@@ -191,7 +191,7 @@ def test_diff_outside_git_or_with_a_bad_revision_is_a_clear_error(history, tmp_p
     assert bad.status == 1
     assert bad.stderr == ("careerfolio: there is no revision 'review-2024' in this repository — name a tag, a "
                           "branch or a commit (`git tag --list`, `git log --oneline`)\n")
-    option = run_cli("diff", "-C", history, "--", "--output=/tmp/x")
+    option = run_cli("diff", "-C", history, "--", "--output=elsewhere")
     assert option.status == 1 and "is not a revision" in option.stderr
     outside = write_record(tmp_path / "loose", {"content/profile.yaml": "name: Ana\n"})
     result = run_cli("diff", "-C", outside, "HEAD")
