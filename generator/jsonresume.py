@@ -24,6 +24,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from markdown_it import MarkdownIt
 
+from generator.load import json_pointer
 from generator.model import (
     Achievement,
     Certification,
@@ -368,11 +369,6 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def export_resume(case: Case) -> dict:
-    """The case as a JSON Resume document, as a dict."""
-    return json.loads(resume_bytes(case))
-
-
 def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]:
     """The JSON Resume document, with a slot for the achievements' meta entries, and where
     each achievement's highlight is (its `at`), in the case's order."""
@@ -386,17 +382,17 @@ def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]
     for achievement, shown in zip(case.achievements, highlights):
         home = next((r.id for r in achievement.projects if r.id in by_project), None)
         holder = projects[by_project[home]].setdefault("highlights", []) if home else role_highlights
-        places.append(f"/projects/{by_project[home]}/highlights/{len(holder)}" if home else
-                      f"/work/0/highlights/{len(holder)}")
+        places.append(json_pointer(("projects", by_project[home]) if home else ("work", 0))
+                      + json_pointer(("highlights", len(holder))))
         holder.append(shown)
 
     work = export_role(case, role_highlights, meta)
     if work:
         resume["work"] = [work]
-        meta["work"] = "/work/0"
+        meta["work"] = json_pointer(("work", 0))
     resume["projects"] = projects
     meta["achievements"] = ACHIEVEMENTS_SLOT if places else None
-    meta["projects"] = [{"at": f"/projects/{index}", **kept_values(PROJECT_FIELDS, project_record(project))}
+    meta["projects"] = [{"at": json_pointer(("projects", index)), **kept_values(PROJECT_FIELDS, project_record(project))}
                         for index, project in enumerate(case.projects)]
     export_items(resume, meta, "certificates", "certifications", CERTIFICATION_FIELDS,
                  [certification_record(view) for view in case.certifications])
@@ -446,7 +442,7 @@ def export_items(resume: dict, meta: dict, section: str, collection: str, fields
                  records: list[dict]) -> None:
     """One collection as a JSON Resume section, and what meta keeps of each of its entries."""
     resume[section] = [shown_values(fields, record) for record in records]
-    meta[collection] = [{"at": f"/{section}/{index}", **kept_values(fields, record)}
+    meta[collection] = [{"at": json_pointer((section, index)), **kept_values(fields, record)}
                         for index, record in enumerate(records)]
 
 

@@ -3,7 +3,7 @@
 People arrive with a resume.json from another tool, or with one careerfolio exported. Either
 becomes a record: what the record has a place for carries over, what it has no place for
 is named in one line, and nothing is invented. A file that is not a valid JSON Resume gets
-the same located problems as a record (`resume.json:12:17: /work/0/startDate: … — …`), all
+the same located problems as a record (`resume.json:12:17: /education/0/startDate: … — …`), all
 of them in one run, and nothing is written. A careerfolio export carries
 `meta.careerfolio`, which makes the import exact: the record that comes back builds the
 same case. Files are only ever created, never overwritten, as `new` and `init` do.
@@ -405,7 +405,7 @@ def meta_list(meta: dict | None, name: str) -> list[tuple[int, dict]]:
 
 
 def pointer_place(pointer: Any) -> Location | None:
-    """A JSON Pointer as a place: "/work/0/highlights/2" is ("work", 0, "highlights", 2)."""
+    """A JSON Pointer as a place: "/projects/0/highlights/2" is ("projects", 0, "highlights", 2)."""
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         return None
     parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
@@ -646,34 +646,33 @@ def dated(reader: ResumeReader, holder: Location, result: Conversion, what: str)
 
 
 def convert_award(reader: ResumeReader, place: Location, result: Conversion) -> None:
-    title, awarder = reader.text(place + ("title",)), reader.text(place + ("awarder",))
-    date = reader.date(place + ("date",))
-    if not title or not date:
-        missing = "title" if not title else "date"
-        result.problems.append(located(reader.source, place, f"this award has no {missing}, which an "
-                                       "achievement needs", f'add "{missing}"'))
-        return
-    data = {"title": f"{title} — {awarder}" if awarder else title, "date": date,
-            "summary": reader.text(place + ("summary",)), "tags": ["award"]}
-    origin = Origin(reader.source, place, {"title": place + ("title",), "date": place + ("date",),
-                                           "summary": place + ("summary",)})
-    result.drafts.append(Draft("achievements", without_none(data), origin))
+    convert_dated_work(reader, place, result, "award", ("title", "awarder", "date"))
 
 
 def convert_publication(reader: ResumeReader, place: Location, result: Conversion) -> None:
-    name, publisher = reader.text(place + ("name",)), reader.text(place + ("publisher",))
-    date, url = reader.date(place + ("releaseDate",)), reader.text(place + ("url",))
-    if not name or not date:
-        missing = "name" if not name else "releaseDate"
-        result.problems.append(located(reader.source, place, f"this publication has no {missing}, which an "
+    convert_dated_work(reader, place, result, "publication", ("name", "publisher", "releaseDate"), "url")
+
+
+def convert_dated_work(reader: ResumeReader, place: Location, result: Conversion, kind: str,
+                       keys: tuple[str, str, str], url_key: str | None = None) -> None:
+    """An award or a publication as an achievement: its title (with who gave or published it),
+    its date, summary and link, tagged with its kind."""
+    title_key, giver_key, date_key = keys
+    title, giver = reader.text(place + (title_key,)), reader.text(place + (giver_key,))
+    date = reader.date(place + (date_key,))
+    url = reader.text(place + (url_key,)) if url_key else None
+    if not title or not date:
+        missing = title_key if not title else date_key
+        result.problems.append(located(reader.source, place, f"this {kind} has no {missing}, which an "
                                        "achievement needs", f'add "{missing}"'))
         return
-    data = {"title": f"{name} — {publisher}" if publisher else name, "date": date,
-            "summary": reader.text(place + ("summary",)), "tags": ["publication"],
-            "evidence": [{"title": name, "url": url}] if url else None}
-    origin = Origin(reader.source, place, {"title": place + ("name",), "date": place + ("releaseDate",),
-                                           "summary": place + ("summary",), "evidence": place + ("url",)})
-    result.drafts.append(Draft("achievements", without_none(data), origin))
+    data = {"title": f"{title} — {giver}" if giver else title, "date": date,
+            "summary": reader.text(place + ("summary",)), "tags": [kind],
+            "evidence": [{"title": title, "url": url}] if url else None}
+    fields = {"title": place + (title_key,), "date": place + (date_key,), "summary": place + ("summary",)}
+    if url_key:
+        fields["evidence"] = place + (url_key,)
+    result.drafts.append(Draft("achievements", without_none(data), Origin(reader.source, place, fields)))
 
 
 def keep_present_evidence(data: dict, result: Conversion) -> None:

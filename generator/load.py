@@ -499,7 +499,7 @@ NOT_JSON_NUMBERS = {"NaN", "Infinity", "-Infinity"}
 
 
 def json_pointer(location: Location) -> str:
-    """A place in a JSON document as RFC 6901 writes it: ("work", 0, "startDate") is /work/0/startDate."""
+    """A place in a JSON document as RFC 6901 writes it: ("projects", 0, "startDate") is /projects/0/startDate."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in location) or "/"
 
 
