@@ -7,7 +7,6 @@ it is a theme of its own rather than default's pages again.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import shutil
@@ -74,30 +73,6 @@ def test_themes_lists_classic_with_its_options():
     assert "built-in, extends default" in line
     assert "accent (color, default #8b2323)" in result.stdout
     assert "font (choice, default serif)" in result.stdout
-
-
-def test_weasyprint_logs_no_warning_on_the_sample_record_in_classic():
-    from generator.case import CaseOptions, build_case
-    from generator.dossier import render_dossier
-    from generator.history import Stamp
-    from generator.markdown import MarkdownRenderer
-    from generator.pdf import make_pdf
-    from generator.render import Templates
-    from generator.themes import resolve_theme
-    from generator.validate import read_record
-
-    record = read_record(PROJECT)
-    case = build_case(record, CaseOptions(audience="internal", today=dt.date(2026, 1, 15)))
-    chain = resolve_theme("classic", PROJECT)
-    dossier = render_dossier(case, Templates(chain, PROJECT, MarkdownRenderer()), chain, record.content_dir,
-                             "A4", Stamp("abc1234", False))
-    # the stylesheet and the fonts it names, with their licence; not default's Inter, nor the site's subsets
-    assert sorted(name for name in dossier.copies if not name.startswith("assets/")) == [
-        "css/dossier.css", "fonts/OFL.txt",
-        *(f"fonts/SourceSerif4-{style}.woff2" for style in ("Bold", "Italic", "Regular", "SemiBold"))]
-    _, pages, warnings = make_pdf(dossier)
-    assert warnings == []
-    assert pages >= 8
 
 
 def test_the_pdf_embeds_source_serif_and_nothing_else(built):

@@ -138,7 +138,18 @@ def test_the_pdf_carries_title_author_and_the_build_date(sample_dossier):
     assert "20260115" in str(metadata.get("/CreationDate"))
 
 
-def test_weasyprint_logs_no_warning_on_the_sample_record():
+# Each built-in theme's dossier takes its stylesheet and the fonts it names, with their licence:
+# not another theme's fonts, nor the site's web subsets.
+DOSSIER_FILES = {
+    "default": ["css/dossier.css", "fonts/Inter-Bold.otf", "fonts/Inter-Italic.otf", "fonts/Inter-Regular.otf",
+                "fonts/Inter-SemiBold.otf", "fonts/OFL.txt"],
+    "classic": ["css/dossier.css", "fonts/OFL.txt",
+                *(f"fonts/SourceSerif4-{style}.woff2" for style in ("Bold", "Italic", "Regular", "SemiBold"))],
+}
+
+
+@pytest.mark.parametrize("theme", sorted(DOSSIER_FILES))
+def test_weasyprint_logs_no_warning_on_the_sample_record(theme):
     from generator.case import CaseOptions, build_case
     from generator.dossier import render_dossier
     from generator.history import Stamp
@@ -150,9 +161,10 @@ def test_weasyprint_logs_no_warning_on_the_sample_record():
 
     record = read_record(PROJECT)
     case = build_case(record, CaseOptions(audience="internal", today=dt.date(2026, 1, 15)))
-    chain = resolve_theme("default", PROJECT)
+    chain = resolve_theme(theme, PROJECT)
     dossier = render_dossier(case, Templates(chain, PROJECT, MarkdownRenderer()), chain, record.content_dir,
                              "A4", Stamp("abc1234", False))
+    assert sorted(name for name in dossier.copies if not name.startswith("assets/")) == DOSSIER_FILES[theme]
     _, pages, warnings = make_pdf(dossier)
     assert warnings == []
     assert pages >= 8
