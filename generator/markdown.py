@@ -8,6 +8,7 @@ point into the record's `assets/` folder are rewritten to where the build copies
 from __future__ import annotations
 
 import html as html_module
+import importlib.util
 import multiprocessing
 import os
 import re
@@ -18,6 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify, unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
 # Below this many texts, starting worker processes costs more than it saves.
@@ -39,8 +41,10 @@ class MarkdownRenderer:
     assets/ are copied with their new address.
     """
 
-    def __init__(self, allow_html: bool = False, known: dict | None = None):
+    def __init__(self, allow_html: bool = False, known: dict | None = None, accelerate: bool = True):
         self.allow_html = allow_html
+        # raw HTML goes through this module's link check, which the accelerator has no hook for
+        self.accelerator = Accelerator.start() if accelerate and not allow_html else None
         self.parser = (
             MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
             .enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -67,6 +71,10 @@ class MarkdownRenderer:
         key = self.key(text, asset_prefix, inline, ids)
         self.used.add(key)
         cached = self.rendered.get(key)
+        if cached is None and not inline and not key[1] and self.accelerator is not None:
+            cached = self.accelerator.render(text, key[3])
+            if cached is not None:
+                self.rendered[key] = cached
         if cached is None:
             links_assets, named = bool(key[1]), bool(key[3])
             tokens, environment = self.parse(text, inline, keep=links_assets or named)
@@ -98,6 +106,15 @@ class MarkdownRenderer:
         wanted = {self.key(text, "", False, ids) for text, ids in texts if text and "assets/" not in text}
         self.used.update(wanted)
         todo = sorted(key for key in wanted if key not in self.rendered)
+        if self.accelerator is not None:
+            left = []
+            for key in todo:
+                html = self.accelerator.render(key[0], key[3])
+                if html is None:
+                    left.append(key)
+                else:
+                    self.rendered[key] = html
+            todo = left
         workers = min(os.cpu_count() or 1, 8)
         if len(todo) < PARALLEL_THRESHOLD or not can_fork():
             return
@@ -121,6 +138,74 @@ class MarkdownRenderer:
             if keep:  # tokens are large: keep only those another page will render again
                 self.parsed[(text, inline)] = found
         return found
+
+
+class Accelerator:
+    """markdown-it's Rust port, for the texts on which it gives this module's HTML byte for byte.
+
+    It parses ten times faster, but differs from markdown-it-py in corners: curly quotes
+    after an unmatched quote, a table that swallows the next line, typography inside code,
+    an unclosed fence; and it has no heading ids nor id prefixes. So it takes only texts
+    without those corners (`DIFFERENT`), and the ids are added here as the anchors plugin
+    adds them. A test compares both on a corpus and on generated texts; without the package
+    (a platform it has no wheel for), everything goes through markdown-it-py.
+    """
+
+    # Anything that may reach a corner where the two differ: quotes that could open (an
+    # apostrophe between letters cannot), code, fences, footnotes, HTML and autolinks,
+    # block quotes, reference definitions, setext underlines, tabs, escapes, entities, CRs,
+    # a table's delimiter row under a line without a pipe, and a table not ended by a
+    # blank line.
+    DIFFERENT = re.compile(
+        r"\"|(?<!\w)'|'(?!\w)|`|~~~|\[\^|<|^[ ]{0,3}>|\]:|^[ ]{0,3}(?:=+|-+)[ ]*$|\t|\\|&(?:#|\w+;)|\r"
+        r"|^[^|\n]*\n[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$"
+        r"|\|.*\n[ ]*[^|\s][^|\n]*$", re.MULTILINE)
+    HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.DOTALL)
+    TAG = re.compile(r"<[^>]*>")
+    FRAGMENT_LINK = re.compile(r'href="#([^"]*)"')
+
+    def __init__(self, parser: Any):
+        self.parser = parser
+
+    @classmethod
+    def start(cls) -> Accelerator | None:
+        if importlib.util.find_spec("markdown_it_pyrs") is None:
+            return None
+        import markdown_it_pyrs
+
+        # "zero" and the rules by name: the "commonmark" preset lets raw HTML through
+        parser = markdown_it_pyrs.MarkdownIt("zero").enable_many([
+            "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+            "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+            "table", "strikethrough", "replacements", "smartquotes"])
+        return cls(parser)
+
+    def render(self, text: str, ids: str) -> str | None:
+        """The HTML of a block text, its heading ids prefixed with `ids`; None for a text it
+        should not take."""
+        if self.DIFFERENT.search(text):
+            return None
+        try:
+            html = self.parser.render(text)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - a Rust panic is a BaseException; the reference way takes the text
+            return None
+        slugs: set[str] = set()
+
+        def name(match: re.Match) -> str:
+            # the anchors plugin names a heading by its text: tags dropped, entities read
+            title = html_module.unescape(self.TAG.sub("", match.group(2)).replace("\n", ""))
+            slug = unique_slug(slugify(title), slugs)
+            shown = f"{ids}-{slug}" if ids else slug
+            return f'<h{match.group(1)} id="{html_module.escape(shown)}">{match.group(2)}</h{match.group(1)}>'
+
+        html = self.HEADING.sub(name, html)
+        if ids and slugs:
+            html = self.FRAGMENT_LINK.sub(
+                lambda match: f'href="#{ids}-{match.group(1)}"' if html_module.unescape(match.group(1)) in slugs
+                else match.group(0), html)
+        return html
 
 
 UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
@@ -196,7 +281,8 @@ _worker_renderer: MarkdownRenderer | None = None
 
 def _start_worker(allow_html: bool) -> None:
     global _worker_renderer
-    _worker_renderer = MarkdownRenderer(allow_html=allow_html)
+    # the parent gave the accelerator every text it takes
+    _worker_renderer = MarkdownRenderer(allow_html=allow_html, accelerate=False)
 
 
 def _render_in_worker(key: tuple[str, str, bool, str]) -> str:

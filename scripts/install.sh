@@ -51,10 +51,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-if [ "$want_tests" = 1 ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+extras="fast" plain="."
+[ "$want_tests" = 1 ] && extras="fast,test" plain=".[test]"
+# the Markdown accelerator comes as a wheel or not at all (no Rust toolchain needed): where it
+# has none, careerfolio renders every text with markdown-it-py, the same HTML, slower
+if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check --only-binary markdown-it-pyrs \
+    -e ".[$extras]" 2>/dev/null; then
+  echo "install.sh: no markdown-it-pyrs wheel for this machine; Markdown renders without the accelerator" >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$plain"
 fi
 
 # The Nu HTML checker for tests/test_screens.py, kept in .venv/ beside the rest. Its npm

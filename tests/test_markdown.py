@@ -1,0 +1,120 @@
+"""The Markdown accelerator (markdown-it's Rust port) gives markdown-it-py's HTML, byte for byte,
+on every text it takes; the texts it refuses, and a machine without it, go the reference way."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.markdown import Accelerator, MarkdownRenderer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+accelerator = Accelerator.start()
+needs_accelerator = pytest.mark.skipif(accelerator is None, reason="markdown-it-pyrs is not installed")
+
+
+def reference(text: str, ids: str = "") -> str:
+    return MarkdownRenderer(accelerate=False).render(text, ids=ids)
+
+
+def bodies_of(folder: Path) -> list[str]:
+    return [path.read_text(encoding="utf-8").split("---", 2)[-1] for path in sorted(folder.rglob("*.md"))]
+
+
+@needs_accelerator
+def test_the_accelerator_gives_the_reference_html_on_every_record_text(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_record.py"), "300", str(tmp_path)],
+                   check=True, capture_output=True)
+    texts = bodies_of(ROOT / "content") + bodies_of(ROOT / "tests" / "fixtures") + bodies_of(tmp_path)
+    taken = 0
+    for index, text in enumerate(texts):
+        for ids in ("", f"a-{index}"):
+            fast = accelerator.render(text, MarkdownRenderer.key(text, "", False, ids)[3])
+            if fast is not None:
+                taken += 1
+                assert fast == reference(text, ids), text
+    # it takes what records are made of: prose, headings, lists, links, tables
+    assert taken >= 0.9 * 2 * len(texts)
+
+
+@needs_accelerator
+@pytest.mark.parametrize("text", [
+    'She said "ship it" and we did.',  # a quote that may open
+    "The 'big' launch",
+    "Run `careerfolio --no-pdf`...",  # typography inside code
+    "```\nunclosed fence",
+    "a note[^1]\n\n[^1]: the note",  # footnotes
+    "<b>raw</b> and <https://example.org>",
+    "> quoted\n>",
+    "[x]: https://example.org",
+    "Title\n=====",
+    "&copy; and &#106;",
+    "back\\slash",
+    "| a | b |\n| --- | --- |\n| 1 | 2 |\n- a list the table would swallow",
+    "no pipe here\n| --- |",
+])
+def test_the_accelerator_leaves_the_corners_where_the_two_differ_to_the_reference(text):
+    assert accelerator.render(text, "") is None
+    assert MarkdownRenderer().render(text) == reference(text)
+
+
+WORDS = ["the", "launch", "cost", "it's", "don't", "R&D", "Q&A", "&", "(c)", "(tm)", "+-", "--", "---", "...",
+         "?..", "!!!!", "50%", "$3", "naïve", "中文", "Ünï", "e.g.", "—", "*", "**", "_", "__", "~~", "#", "|",
+         ":", "(", ")", "[", "]", "!", "-", "+", "=", "*emph*", "**strong**", "_a_", "[link](https://e.org/x)",
+         "[to](#situation)", "[ref][x]", "![chart](https://e.org/c.png)", "https://x.org", '"', "'", "`code`",
+         "<b>", "&amp;", "\\*"]
+
+
+@st.composite
+def markdown_texts(draw) -> str:
+    def sentence() -> str:
+        return " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12)))
+
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        kind = draw(st.integers(0, 5))
+        if kind == 0:
+            blocks.append(draw(st.sampled_from(["# ", "## ", "### ", "#### "])) + sentence())
+        elif kind == 1:
+            blocks.append("\n".join(draw(st.sampled_from(["- ", "* ", "1. ", "2) ", "  - ", "    "])) + sentence()
+                                    for _ in range(draw(st.integers(1, 3)))))
+        elif kind == 2:
+            columns = draw(st.integers(1, 3))
+            rows = ["| " + " | ".join(sentence()[:24] for _ in range(columns)) + " |"
+                    for _ in range(draw(st.integers(1, 3)))]
+            delimiter = "| " + " | ".join(draw(st.sampled_from(["---", "---:", ":-:", ":--"]))
+                                          for _ in range(columns)) + " |"
+            blocks.append("\n".join([rows[0], delimiter, *rows[1:]]))
+        elif kind == 3:
+            blocks.append(sentence() + "  \n" + sentence())
+        else:
+            blocks.append("\n".join(sentence() for _ in range(draw(st.integers(1, 3)))))
+    return draw(st.sampled_from(["\n", "\n\n"])).join(blocks)
+
+
+@needs_accelerator
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_texts(), st.sampled_from(["", "a-7"]))
+def test_generated_texts_the_accelerator_takes_read_as_the_reference_reads_them(text, ids):
+    fast = accelerator.render(text, MarkdownRenderer.key(text, "", False, ids)[3])
+    if fast is not None:
+        assert fast == reference(text, ids)
+
+
+def test_without_the_accelerator_a_build_gives_the_same_bytes(monkeypatch, tmp_path):
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    def built(folder: Path) -> dict[str, bytes]:
+        build(BuildRequest(ROOT, audience="internal", out=folder, pdf=False), Cache())
+        return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+    accelerated = built(tmp_path / "accelerated")
+    monkeypatch.setattr(Accelerator, "start", classmethod(lambda cls: None))
+    assert built(tmp_path / "reference") == accelerated
