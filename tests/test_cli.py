@@ -144,3 +144,18 @@ def test_a_reader_that_stops_reading_is_no_error(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(30) == 0, stderr
     assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+def test_the_command_leaves_at_once_with_every_line_said_and_its_status(sample_record):
+    """`careerfolio` skips the interpreter's teardown: what it wrote to a pipe must all arrive."""
+    import json
+
+    exported = subprocess.run([sys.executable, "-m", "generator", "export", "jsonresume", "-C", str(sample_record)],
+                              capture_output=True, cwd=PROJECT, check=False)
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["basics"]["name"]  # the whole document, to its last brace
+    (sample_record / "content" / "goals.yaml").write_text("- title: [unclosed\n", encoding="utf-8")
+    broken = subprocess.run([sys.executable, "-m", "generator", "build", "-C", str(sample_record)],
+                            capture_output=True, text=True, cwd=PROJECT, check=False)
+    assert broken.returncode == 1
+    assert broken.stderr.rstrip().endswith("nothing was written") and "goals.yaml:1:" in broken.stderr
