@@ -17,6 +17,7 @@ import errno
 import functools
 import gc
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,8 +32,10 @@ from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
     Manifest,
     check_output_location,
+    check_target,
     prepare_output_root,
     reusable,
+    staging_folder,
     still_there,
     write_output,
 )
@@ -57,6 +60,8 @@ def build_date() -> dt.date:
 
 # From this many achievements on, the dossier is rendered in a second process beside the site.
 DOSSIER_ELSEWHERE = 300
+# From this many pages to render on, each is written to disk as soon as it is rendered.
+SPOOL_PAGES = 300
 
 
 @dataclass(frozen=True)
@@ -429,7 +434,18 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                 dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
         resumes: dict = cache.part("resume")
         reuse = Reuse(fingerprints.of, resumes.get(str(target.folder), {}))
-        site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card)
+        spool = None
+        if len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
+            check_target(target.folder / "site")
+            prepare_output_root(target.folder)
+            spool = staging_folder(target.folder / "site")
+        try:
+            site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card,
+                               spool=spool)
+        except BaseException:
+            if spool is not None:
+                shutil.rmtree(spool, ignore_errors=True)
+            raise
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace("resume", {**resumes, str(target.folder): reuse.used})
         dossier = dossier_job() if dossier_job is not None else None

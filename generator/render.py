@@ -64,10 +64,22 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 @dataclass(frozen=True)
-class RenderedSite:
-    """What a build writes: generated files as bytes, and files copied as they are."""
+class Spooled:
+    """A page written to the spool folder as soon as it was rendered, so that a large site is
+    never held in memory whole; the write stage moves it into place, or drops it when the
+    page on disk already holds the same bytes."""
 
-    files: dict  # relative path -> bytes
+    path: Path  # where it waits
+    size: int
+    mtime_ns: int
+    content: str  # digest of its bytes, as the write stage's manifest keeps it
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """What a build writes: generated files (bytes, or spooled to disk), and files copied as they are."""
+
+    files: dict  # relative path -> bytes | Spooled
     copies: dict  # relative path -> source Path
 
 
@@ -502,14 +514,15 @@ def plan_site_card(case: Case, chain: ThemeChain) -> CardPlan | None:
 
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
                 skip: Collection[str] = frozenset(), reuse: Reuse | None = None,
-                card: CardPlan | None = None) -> RenderedSite:
+                card: CardPlan | None = None, spool: Path | None = None) -> RenderedSite:
     """Render every site page but those in `skip`, draw the social card of `card` unless it is
     skipped too, and list the static and content files the site needs.
 
-    `reuse` holds what an earlier build encoded of resume.json's achievements."""
+    `reuse` holds what an earlier build encoded of resume.json's achievements. With `spool`,
+    the pages go to that folder as they are rendered (see `Spooled`)."""
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
-    files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls)
+    files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
     if RESUME_FILE not in skip:
         files[RESUME_FILE] = resume_bytes(case, reuse)
     if card is not None and CARD_PATH not in skip:
@@ -564,24 +577,43 @@ class Elsewhere:
         return value
 
 
-def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
-    """Each page's bytes, rendered on every core for a large site; the same bytes as one by one."""
+def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
+                 spool: Path | None = None) -> dict[str, bytes | Spooled]:
+    """Each page's bytes (or, with `spool`, its spooled file), rendered on every core for a
+    large site; the same bytes as one by one."""
     workers = min(os.cpu_count() or 1, 4)
     if len(pages) < PARALLEL_PAGES or not can_fork():
-        return _render_share(case, templates, pages, site_urls)
+        return _render_share(case, templates, pages, site_urls, spool)
     shares = [pages[index::workers] for index in range(workers)]
-    children = [Elsewhere(templates.markdown, functools.partial(_render_share, case, templates, share, site_urls))
+    children = [Elsewhere(templates.markdown,
+                          functools.partial(_render_share, case, templates, share, site_urls, spool))
                 for share in shares[1:]]
-    files = _render_share(case, templates, shares[0], site_urls)
+    files = _render_share(case, templates, shares[0], site_urls, spool)
     for child in children:
         files.update(child.result())
     return files
 
 
-def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl]) -> dict[str, bytes]:
+def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
+                  spool: Path | None) -> dict[str, bytes | Spooled]:
     card = social_card(case)
-    return {page.path: templates.get(page.template).render(page_context(case, page, site_urls, card))
-            .encode("utf-8") for page in pages}
+    files: dict[str, bytes | Spooled] = {}
+    made: set[Path] = set()
+    for page in pages:
+        data = templates.get(page.template).render(page_context(case, page, site_urls, card)).encode("utf-8")
+        files[page.path] = data if spool is None else spool_file(spool, page.path, data, made)
+    return files
+
+
+def spool_file(spool: Path, relative: str, data: bytes, made: set[Path]) -> Spooled:
+    """Write one page into the spool folder, where the write stage finds it."""
+    path = spool / relative
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)  # another process may make it at the same time
+        made.add(path.parent)
+    path.write_bytes(data)
+    status = path.stat()
+    return Spooled(path, status.st_size, status.st_mtime_ns, digest(data))
 
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")

@@ -15,9 +15,13 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import digest
 from generator.problems import OutputRefused
+
+if TYPE_CHECKING:
+    from generator.render import Spooled
 
 MARKER = ".careerfolio-output"
 TEMPORARY = ".careerfolio-writing"  # inside an output folder, while a build writes it
@@ -113,7 +117,12 @@ def reusable(folder: Path, manifest: Manifest, keys: dict[str, str]) -> dict[str
     return kept
 
 
-def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
+def staging_folder(target: Path) -> Path:
+    """Where a build spools and stages the files of `target`: beside it, hidden, one per process."""
+    return target.with_name(f".{target.name}.staging-{os.getpid()}")
+
+
+def write_output(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, Path],
                  kept: dict[str, Written] | None = None, keys: dict[str, str] | None = None,
                  manifest: Manifest | None = None) -> tuple[WriteReport, Manifest]:
     """Make `folder` hold exactly `files`, `copies` and the `kept` files of the last build.
@@ -121,25 +130,41 @@ def write_output(folder: Path, files: dict[str, bytes], copies: dict[str, Path],
     A new folder is written beside its place and renamed into it, whole. An existing one
     (careerfolio's own) is updated in place: only new or changed files are written, each
     replaced atomically, and files no longer produced are removed last, so a reader at any
-    moment finds every page complete. Return what was done and the new manifest.
+    moment finds every page complete. Files the render stage spooled wait in
+    `staging_folder(folder)` and are moved, not copied. Return what was done and the new manifest.
     """
+    from generator.render import Spooled  # here, not above: a build with nothing to write never loads render
+
     kept = kept or {}
     keys = keys or {}
-    check_target(folder)
-    # left by a build that was killed (the build lock says no other build is running)
-    for pattern in (f".{folder.name}.staging-*", f".{folder.name}.previous-*"):
-        for stale in folder.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)
-    if not folder.exists():
-        return _write_fresh(folder, files, copies, keys)
-    manifest = manifest or {}
+    spooled = {relative for relative, data in files.items() if isinstance(data, Spooled)}
+    staging = staging_folder(folder)
+    try:
+        check_target(folder)
+        # left by a build that was killed (the build lock says no other build is running)
+        for pattern in (f".{folder.name}.staging-*", f".{folder.name}.previous-*"):
+            for stale in folder.parent.glob(pattern):
+                if stale != staging:
+                    shutil.rmtree(stale, ignore_errors=True)
+        if not folder.exists():
+            return _write_fresh(folder, files, copies, keys, spooled)
+        return _update(folder, files, copies, kept, keys, manifest or {}, spooled)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # what is left there was unchanged, or is stale
+
+
+def _update(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, Path], kept: dict[str, Written],
+            keys: dict[str, str], manifest: Manifest, spooled: set[str]) -> tuple[WriteReport, Manifest]:
     result: Manifest = dict(kept)
     made: set[Path] = set()
     shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
     (folder / TEMPORARY).mkdir()
     written = 0
     for relative, data in sorted(files.items()):
-        entry, changed = _place(folder, relative, data, manifest.get(relative), made)
+        if relative in spooled:
+            entry, changed = _move_into_place(folder, relative, data, manifest.get(relative), made)
+        else:
+            entry, changed = _place(folder, relative, data, manifest.get(relative), made)
         result[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
         written += changed
     for relative, source in sorted(copies.items()):
@@ -197,6 +222,20 @@ def _place(folder: Path, relative: str, data: bytes, previous: Written | None,
     return Written(status.st_size, status.st_mtime_ns, content), True
 
 
+def _move_into_place(folder: Path, relative: str, spooled: Spooled, previous: Written | None,
+                     made: set[Path]) -> tuple[Written, bool]:
+    """Move one spooled file into place unless the file there already holds its bytes."""
+    destination = folder / relative
+    if previous is not None and previous.content == spooled.content and still_there(folder, relative, previous):
+        return previous, False
+    parent = destination.parent
+    if parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    os.replace(spooled.path, destination)  # a rename keeps the file's size and time
+    return Written(spooled.size, spooled.mtime_ns, spooled.content), True
+
+
 def _remove_all_but(folder: Path, keep: set[str]) -> int:
     """Remove every file under `folder` not in `keep`, then the folders left empty."""
     removed = 0
@@ -212,20 +251,26 @@ def _remove_all_but(folder: Path, keep: set[str]) -> int:
     return removed
 
 
-def _write_fresh(target: Path, files: dict[str, bytes], copies: dict[str, Path],
-                 keys: dict[str, str]) -> tuple[WriteReport, Manifest]:
-    """Write a whole output into a staging folder, then rename it into place."""
+def _write_fresh(target: Path, files: dict[str, bytes | Spooled], copies: dict[str, Path],
+                 keys: dict[str, str], spooled: set[str]) -> tuple[WriteReport, Manifest]:
+    """Write a whole output into its staging folder (where spooled files already are), then
+    rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.staging-{os.getpid()}")
+    staging = staging_folder(target)
     try:
-        staging.mkdir()
+        staging.mkdir(exist_ok=True)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        contents = {relative: (source.read_bytes(), None) for relative, source in sorted(copies.items())}
-        contents.update({relative: (data, keys.get(relative)) for relative, data in files.items()})
-        written = write_in_parallel(staging, {relative: data for relative, (data, _) in contents.items()})
-        manifest = {relative: Written(status.st_size, status.st_mtime_ns, digest(contents[relative][0]),
-                                      contents[relative][1])
+        contents = {relative: source.read_bytes() for relative, source in sorted(copies.items())}
+        contents.update({relative: data for relative, data in files.items() if relative not in spooled})
+        written = write_in_parallel(staging, contents)
+        manifest = {relative: Written(status.st_size, status.st_mtime_ns, digest(contents[relative]),
+                                      keys.get(relative))
                     for relative, status in written.items()}
+        for relative in spooled:
+            data = files[relative]
+            if data.path != staging / relative:
+                raise ValueError(f"{data.path} was spooled outside {staging}")
+            manifest[relative] = Written(data.size, data.mtime_ns, data.content, keys.get(relative))
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

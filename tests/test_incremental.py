@@ -4,7 +4,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, tree_bytes
+
+import generator.pipeline
+import generator.render
 
 from generator.cache import Cache, cache_home
 
@@ -27,7 +31,16 @@ def assert_cached_equals_clean(record: Path, tmp_path: Path, step: str) -> None:
     shutil.rmtree(clean_folder)
 
 
-def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path):
+@pytest.fixture(params=["in memory", "spooled"])
+def spooling(request, monkeypatch) -> bool:
+    """Whether pages go to disk as they are rendered (large sites), in this process and a forked one."""
+    if request.param == "spooled":
+        monkeypatch.setattr(generator.pipeline, "SPOOL_PAGES", 1)
+        monkeypatch.setattr(generator.render, "PARALLEL_PAGES", 2)
+    return request.param == "spooled"
+
+
+def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path, spooling):
     achievements = sample_record / ACHIEVEMENTS
     assert_cached_equals_clean(sample_record, tmp_path, "first build")
     steps = [
@@ -54,6 +67,24 @@ def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_r
     for name, change in steps:
         change()
         assert_cached_equals_clean(sample_record, tmp_path, name)
+    # nothing is left where pages waited
+    assert not [path.name for path in tmp_path.iterdir() if ".staging-" in path.name]
+
+
+def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling):
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    output = sample_record / "output"
+    before = tree_bytes(output)
+    (sample_record / "templates").mkdir()
+    # fails on one achievement's page only, after others were rendered (and, spooled, written)
+    (sample_record / "templates" / "achievement.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ achievement.title }}'
+        '{% if achievement.id == "2025-06-multi-region-failover" %}{{ achievement.nothing.deeper }}{% endif %}'
+        '{% endblock %}', encoding="utf-8")
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert result.status == 1 and "achievement.html" in result.stderr, result.stderr
+    assert tree_bytes(output) == before
+    assert not [path for path in output.rglob("*") if ".staging-" in path.name]
 
 
 def test_an_edit_rewrites_only_the_pages_that_show_it(sample_record):
