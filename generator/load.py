@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 import json
+import marshal
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -59,8 +60,7 @@ Location = tuple  # a path into a value: ("impact", 0, "metric")
 
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     line: int
     column: int
 
@@ -71,8 +71,8 @@ class SourceFile:
 
     path: Path
     data: Any
-    values: dict = field(repr=False)  # Location -> Position of the value
-    keys: dict = field(repr=False)  # Location -> Position of the key that names it
+    values: dict = field(repr=False)  # Location -> (line, column) of the value
+    keys: dict = field(repr=False)  # Location -> (line, column) of the key that names it
     body: str = ""
     body_line: int = 1
 
@@ -80,13 +80,26 @@ class SourceFile:
         """The closest known position to `location`: the place itself, or its parent."""
         table = self.keys if key else self.values
         while True:
-            if location in table:
-                return table[location]
-            if key and location in self.values:
-                return self.values[location]
+            found = table.get(location)
+            if found is None and key:
+                found = self.values.get(location)
+            if found is not None:
+                return Position(*found)
             if not location:
                 return Position(1, 1)
             location = location[:-1]
+
+    def __reduce__(self) -> tuple:
+        # Positions are most of a parsed file, and are read again only to point at a problem:
+        # a build loads thousands of files from its cache, and as one marshal string each
+        # file's positions load many times faster than as pickled objects.
+        return _unpack_source, (self.path, self.data, marshal.dumps((self.values, self.keys)), self.body,
+                                self.body_line)
+
+
+def _unpack_source(path: Path, data: Any, positions: bytes, body: str, body_line: int) -> SourceFile:
+    values, keys = marshal.loads(positions)
+    return SourceFile(path, data, values, keys, body, body_line)
 
 
 @dataclass(frozen=True)
@@ -405,7 +418,7 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
     if node is not None:
         for location, spot, is_key, duplicate in walk_positions(node, (), line_offset):
             if duplicate:
-                problems.append(Problem(path, spot.line, spot.column,
+                problems.append(Problem(path, *spot,
                                         f"the key '{location[-1]}' is written twice",
                                         "keep one; YAML would silently use the last"))
             (keys if is_key else values)[location] = spot
@@ -465,7 +478,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator:
-    yield location, Position(node.start_mark.line + 1 + offset, node.start_mark.column + 1), False, False
+    yield location, (node.start_mark.line + 1 + offset, node.start_mark.column + 1), False, False
     if isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:
@@ -473,7 +486,7 @@ def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator
             if key is None or key == "<<":
                 continue
             here = location + (key,)
-            spot = Position(key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            spot = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             yield here, spot, True, key in seen
             seen.add(key)
             yield from walk_positions(value_node, here, offset)
@@ -539,9 +552,9 @@ def json_positions(path: Path, text: str) -> tuple[dict, dict, list[Problem]]:
     """Where each value and key of valid JSON `text` starts, and its duplicate keys, NaNs and depth."""
     line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
-    def position(offset: int) -> Position:
+    def position(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(line_starts, offset)
-        return Position(line, offset - line_starts[line - 1] + 1)
+        return line, offset - line_starts[line - 1] + 1
 
     values: dict = {}
     keys: dict = {}
@@ -560,7 +573,7 @@ def json_positions(path: Path, text: str) -> tuple[dict, dict, list[Problem]]:
             spot = position(match.start())
             keys[container.location + (key,)] = spot
             if key in container.seen:
-                problems.append(Problem(path, spot.line, spot.column,
+                problems.append(Problem(path, *spot,
                                         f"{json_pointer(container.location + (key,))}: the key '{key}' is "
                                         "written twice", "keep one; JSON readers silently use the last"))
             container.seen.add(key)
@@ -575,11 +588,11 @@ def json_positions(path: Path, text: str) -> tuple[dict, dict, list[Problem]]:
             container.index += 1
         spot = values[location] = position(match.start())
         if token in NOT_JSON_NUMBERS:
-            problems.append(Problem(path, spot.line, spot.column, f"{json_pointer(location)}: {token} is not a "
+            problems.append(Problem(path, *spot, f"{json_pointer(location)}: {token} is not a "
                                     "number JSON allows", "write a number, or null"))
         if token in ("{", "["):
             if len(stack) >= MAX_DEPTH:
-                return values, keys, [Problem(path, spot.line, spot.column,
+                return values, keys, [Problem(path, *spot,
                                               f"the values are nested more than {MAX_DEPTH} levels deep",
                                               "write them flatter")]
             stack.append(_JsonContainer(location, token == "{"))

@@ -117,7 +117,7 @@ def test_any_yaml_document_loads_with_a_position_for_every_value(document):
 
     for location in locations(document, ("root",)):
         assert location in source.values
-        assert 1 <= source.values[location].line <= text.count("\n") + 1
+        assert 1 <= source.position(location).line <= text.count("\n") + 1
 
 
 @settings(max_examples=200, deadline=None)
@@ -125,3 +125,15 @@ def test_any_yaml_document_loads_with_a_position_for_every_value(document):
 def test_no_text_makes_the_loader_raise(text):
     source, problems = parse_yaml(Path("x.yaml"), text, 0)
     assert (source is None) == bool(problems) or problems
+
+
+def test_a_parsed_file_comes_back_from_the_cache_with_every_position():
+    import pickle
+
+    text = "title: A\nimpact:\n  - metric: Latency\n    before: 3\n    after: 1\ntags: [a, b]\n"
+    source, problems = parse_yaml(Path("x.yaml"), text, 1)
+    assert problems == []
+    again = pickle.loads(pickle.dumps(source))
+    assert again == source
+    assert again.position(("impact", 0, "after")) == (6, 12) and again.position(("tags", 1)).column == 11
+    assert again.position(("impact", 0, "before"), key=True).line == 5
