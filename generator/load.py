@@ -8,8 +8,8 @@ point at the exact spot when something is wrong.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
-import marshal
 import os
 import re
 from collections.abc import Iterator
@@ -67,14 +67,35 @@ class Position(NamedTuple):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file's values, with the positions of every value and every mapping key."""
+    """One file's values, read from `text`, and where each value and mapping key sits in it."""
 
     path: Path
     data: Any
-    values: dict = field(repr=False)  # Location -> (line, column) of the value
-    keys: dict = field(repr=False)  # Location -> (line, column) of the key that names it
+    text: str = field(repr=False)  # the YAML (or JSON) the values were read from
+    line_offset: int = 0  # lines of the file before `text` (front matter's opening ---)
     body: str = ""
     body_line: int = 1
+    syntax: str = "yaml"
+
+    @functools.cached_property
+    def tables(self) -> tuple[dict, dict]:
+        """Location -> (line, column) of each value, and of each mapping key.
+
+        Found again from the text when first asked for: only a problem needs a position,
+        and kept for every value of every file they were most of a parsed record's memory
+        and of what its cache loads."""
+        if self.syntax == "json":
+            values, keys, _ = json_positions(self.path, self.text)
+            return values, keys
+        return yaml_positions(self.text, self.line_offset)
+
+    @property
+    def values(self) -> dict:
+        return self.tables[0]
+
+    @property
+    def keys(self) -> dict:
+        return self.tables[1]
 
     def position(self, location: Location, key: bool = False) -> Position:
         """The closest known position to `location`: the place itself, or its parent."""
@@ -90,16 +111,9 @@ class SourceFile:
             location = location[:-1]
 
     def __reduce__(self) -> tuple:
-        # Positions are most of a parsed file, and are read again only to point at a problem:
-        # a build loads thousands of files from its cache, and as one marshal string each
-        # file's positions load many times faster than as pickled objects.
-        return _unpack_source, (self.path, self.data, marshal.dumps((self.values, self.keys)), self.body,
-                                self.body_line)
-
-
-def _unpack_source(path: Path, data: Any, positions: bytes, body: str, body_line: int) -> SourceFile:
-    values, keys = marshal.loads(positions)
-    return SourceFile(path, data, values, keys, body, body_line)
+        # the positions found so far stay behind: the text gives them again
+        return SourceFile, (self.path, self.data, self.text, self.line_offset, self.body, self.body_line,
+                            self.syntax)
 
 
 @dataclass(frozen=True)
@@ -354,7 +368,7 @@ def parse_markdown(path: Path, text: str) -> tuple[SourceFile | None, list[Probl
         return None, problems
     body_line = text.count("\n", 0, match.end()) + 1
     data = {} if source.data is None else source.data
-    return SourceFile(path, data, source.values, source.keys, text[match.end():], body_line), problems
+    return SourceFile(path, data, source.text, source.line_offset, text[match.end():], body_line), problems
 
 
 YAML_HINTS = (
@@ -412,17 +426,43 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
                               "check the file's syntax")]
     finally:
         loader.dispose()
+    problems = [Problem(path, key.start_mark.line + 1 + line_offset, key.start_mark.column + 1,
+                        f"the key '{key.value}' is written twice", "keep one; YAML would silently use the last")
+                for key in sorted(duplicate_keys(node), key=lambda key: (key.start_mark.line, key.start_mark.column))
+                ] if node is not None else []
+    return SourceFile(path, data, text, line_offset), problems
+
+
+def duplicate_keys(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """Every mapping key written a second time in its mapping, in document order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                    if key_node.value in seen:
+                        yield key_node
+                    seen.add(key_node.value)
+            stack.extend(value for _, value in reversed(node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def yaml_positions(text: str, line_offset: int) -> tuple[dict, dict]:
+    """Where each value and mapping key of YAML `text` (already read once, so valid) starts."""
     values: dict = {}
     keys: dict = {}
-    problems: list[Problem] = []
+    loader = RecordLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
     if node is not None:
-        for location, spot, is_key, duplicate in walk_positions(node, (), line_offset):
-            if duplicate:
-                problems.append(Problem(path, *spot,
-                                        f"the key '{location[-1]}' is written twice",
-                                        "keep one; YAML would silently use the last"))
+        for location, spot, is_key, _ in walk_positions(node, (), line_offset):
             (keys if is_key else values)[location] = spot
-    return SourceFile(path, data, values, keys), problems
+    return values, keys
 
 
 DEEP_INDENT = re.compile(rf"^[ \t-]{{{MAX_DEPTH - 1},}}", re.MULTILINE)
@@ -534,7 +574,9 @@ def parse_json(path: Path, text: str) -> tuple[SourceFile | None, list[Problem]]
     except ValueError as error:  # a number of thousands of digits
         return None, [Problem(path, 1, 1, f"JSON error: {error}", "write the number you mean, or quote it")]
     values, keys, problems = json_positions(path, text)
-    return SourceFile(path, data, values, keys), problems
+    source = SourceFile(path, data, text, syntax="json")
+    source.__dict__["tables"] = (values, keys)  # found already: `tables` need not look again
+    return source, problems
 
 
 @dataclass

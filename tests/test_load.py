@@ -133,7 +133,16 @@ def test_a_parsed_file_comes_back_from_the_cache_with_every_position():
     text = "title: A\nimpact:\n  - metric: Latency\n    before: 3\n    after: 1\ntags: [a, b]\n"
     source, problems = parse_yaml(Path("x.yaml"), text, 1)
     assert problems == []
+    assert source.position(("title",)) == (2, 8)
     again = pickle.loads(pickle.dumps(source))
-    assert again == source
+    assert again == source and "tables" not in again.__dict__  # found again from the text when asked
     assert again.position(("impact", 0, "after")) == (6, 12) and again.position(("tags", 1)).column == 11
     assert again.position(("impact", 0, "before"), key=True).line == 5
+
+
+def test_keys_written_twice_are_reported_in_the_order_of_the_file():
+    text = "a:\n  x: 1\n  x: 2\na: 3\nb: [{y: 1, y: 2}]\n"
+    _, problems = parse_yaml(Path("x.yaml"), text, 0)
+    assert [(problem.line, problem.column, problem.message) for problem in problems] == [
+        (3, 3, "the key 'x' is written twice"), (4, 1, "the key 'a' is written twice"),
+        (5, 12, "the key 'y' is written twice")]
