@@ -584,6 +584,8 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
     workers = min(os.cpu_count() or 1, 4)
     if len(pages) < PARALLEL_PAGES or not can_fork():
         return _render_share(case, templates, pages, site_urls, spool)
+    for name in dict.fromkeys(page.template for page in pages):
+        templates.get(name)  # compiled here once, and the children inherit them compiled
     shares = [pages[index::workers] for index in range(workers)]
     children = [Elsewhere(templates.markdown,
                           functools.partial(_render_share, case, templates, share, site_urls, spool))
