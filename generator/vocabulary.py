@@ -84,10 +84,13 @@ PLACEHOLDERS = {
 
 def placeholder_hint(text: str) -> str | None:
     """What to write instead, when `text` is still one of `init`'s placeholders; else None."""
+    if len(text) < _SHORTEST_PLACEHOLDER:  # most values: spaces taken out cannot make them one
+        return None
     return _PLACEHOLDER_HINTS.get(" ".join(text.split()))
 
 
 _PLACEHOLDER_HINTS = {" ".join(text.split()): hint for text, hint in PLACEHOLDERS.items()}
+_SHORTEST_PLACEHOLDER = min(len(text) for text in _PLACEHOLDER_HINTS)
 
 @dataclass(frozen=True)
 class Reference:
