@@ -60,6 +60,7 @@ LEARNING_KINDS = ("course", "workshop", "book", "conference", "talk", "mentoring
 # Values as JSON Resume holds them, and back
 
 
+@functools.lru_cache(maxsize=4096)  # a description is read for its field and its meta entry, every build in serve
 def plain_text(markdown: str) -> str:
     """Markdown as the plain text a JSON Resume field holds: no markup, paragraphs kept.
 
