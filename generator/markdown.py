@@ -12,7 +12,6 @@ import importlib.util
 import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -22,14 +21,10 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify, unique_slug
 from mdit_py_plugins.footnote import footnote_plugin
 
+from generator.parallel import can_fork
+
 # Below this many texts, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
-
-
-def can_fork() -> bool:
-    """Whether forking helps and is safe: several cores, and one thread (serve has more)."""
-    return ((os.cpu_count() or 1) >= 2 and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
 
 
 class MarkdownRenderer:

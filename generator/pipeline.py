@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from generator.model import PartialDate, Settings
     from generator.problems import Problem
     from generator.render import RenderedSite
+    from generator.load import RecordFile
     from generator.validate import CheckedFile, Record
     from generator.views import Case
 
@@ -303,28 +304,53 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     `hashes` are the content hashes taken before the build; a file is read only when no
     result is known for its hash, and its result is kept under the hash of the bytes read.
     """
-    from generator.load import discover_files, load_file, read_bytes
-    from generator.validate import check_file, validate_record
+    from generator.load import discover_files
+    from generator.parallel import Forked, can_fork
+    from generator.validate import validate_record
 
     known: dict = cache.sharded("files")
     used: dict = {}
-    checked: list[CheckedFile] = []
     with timings.stage("read"):
         files = discover_files(root / settings.content_dir, root)
     with timings.stage("validate"):
-        for file in files:
+        found: dict[int, tuple] = {}
+        for index, file in enumerate(files):
             # a link's hash is what it says, not what it leads to: read it every time
             known_hash = hashes.get(str(file.path), "")
             key = (str(file.path), file.role, file.collection, None if is_link_hash(known_hash) else known_hash)
-            found = known.get(key)
-            if found is None:
-                data = None if file.refusal else read_bytes(file.path)
-                key = key[:3] + (digest(data) if data is not None else None,)
-                found = check_file(load_file(file, data))
-            used[key] = found
-            checked.append(found)
+            if key in known:
+                found[index] = (key, known[key])
+        todo = [(index, file) for index, file in enumerate(files) if index not in found]
+        if len(todo) >= PARALLEL_FILES and can_fork():  # a large record read from nothing: two cores
+            other = Forked(functools.partial(check_files, todo[1::2]))
+            found.update(check_files(todo[0::2]))
+            found.update(other.result())
+        else:
+            found.update(check_files(todo))
+        checked: list[CheckedFile] = []
+        for index in range(len(files)):
+            key, checked_file = found[index]
+            used[key] = checked_file
+            checked.append(checked_file)
         cache.replace_sharded("files", used)
         return validate_record(root, settings, settings_source, checked, settings_problems)
+
+
+# From this many files to parse on, a second process parses half of them.
+PARALLEL_FILES = 400
+
+
+def check_files(files: list[tuple[int, RecordFile]]) -> dict[int, tuple]:
+    """Read, parse and check each numbered file: its number -> (cache key, CheckedFile)."""
+    from generator.load import load_file, read_bytes
+    from generator.validate import check_file
+
+    result = {}
+    for index, file in files:
+        data = None if file.refusal else read_bytes(file.path)
+        key = (str(file.path), file.role, file.collection, digest(data) if data is not None else None)
+        result[index] = (key, check_file(load_file(file, data)))
+    return result
 
 
 def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[Target]:
@@ -387,7 +413,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     from generator.case import build_case
     from generator.dossier import render_dossier, source_hash
     from generator.jsonresume import RESUME_FILE, Reuse
-    from generator.markdown import MarkdownRenderer, can_fork
+    from generator.markdown import MarkdownRenderer
+    from generator.parallel import can_fork
     from generator.render import (
         Elsewhere,
         Templates,

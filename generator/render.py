@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import multiprocessing
 import os
 import re
 import traceback
@@ -30,8 +29,9 @@ from generator.changes import describe_move
 from generator.cli_text import count
 from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
-from generator.markdown import MarkdownRenderer, can_fork
+from generator.markdown import MarkdownRenderer
 from generator.model import Model, PartialDate, Period
+from generator.parallel import Forked, can_fork
 from generator.numbers import (
     format_amount,
     format_change,
@@ -536,42 +536,22 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 PARALLEL_PAGES = 300
 
 
-class Elsewhere:
-    """A rendering job run in a forked child while this process goes on.
-
-    The child inherits the case and the compiled templates as they are, so only the result
-    crosses back, with the Markdown the child rendered, which joins this process's cache. A
-    child that fails hands the job back: `result` then runs it here, so an error is reported
-    exactly as without children.
-    """
+class Elsewhere(Forked):
+    """A rendering job run in a forked child while this process goes on (see `Forked`); the
+    Markdown the child rendered crosses back with its result and joins this process's cache."""
 
     def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any]):
-        self.markdown, self.job = markdown, job
-        context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.child = context.Process(target=self._run, args=(sender,), daemon=True)
-        self.child.start()
-        sender.close()
+        self.markdown, self.rendering = markdown, job
+        super().__init__(self._render)
 
-    def _run(self, sender: Any) -> None:
+    def _render(self) -> tuple[Any, dict]:
         known = set(self.markdown.rendered)
-        try:
-            value = self.job()
-        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
-            sender.send(None)
-            return
-        sender.send((value, {key: self.markdown.rendered[key] for key in self.markdown.used
-                             if key not in known and key in self.markdown.rendered}))
+        value = self.rendering()
+        return value, {key: self.markdown.rendered[key] for key in self.markdown.used
+                       if key not in known and key in self.markdown.rendered}
 
     def result(self) -> Any:
-        try:
-            answer = self.receiver.recv()
-        except EOFError:
-            answer = None
-        self.child.join()
-        if answer is None:
-            return self.job()
-        value, rendered = answer
+        value, rendered = super().result()
         self.markdown.rendered.update(rendered)
         self.markdown.used.update(rendered)
         return value

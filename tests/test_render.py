@@ -77,8 +77,10 @@ def test_markdown_rendered_on_every_core_is_the_same_html(monkeypatch):
     from generator.markdown import MarkdownRenderer
 
     monkeypatch.setattr(markdown_module, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(markdown_module.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(markdown_module.threading, "active_count", lambda: 1)
+    import generator.parallel as parallel_module
+
+    monkeypatch.setattr(parallel_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel_module.threading, "active_count", lambda: 1)
     texts = [f"## Part {i}\n\nSome *emphasis*, a [link](https://example.com/{i}) and \"quotes\" -- {i}.\n\n"
              f"| a | b |\n|---|---|\n| {i} | x |\n\nA note[^1].\n\n[^1]: Footnote {i}.\n" for i in range(30)]
     texts += ["<b>raw</b> [bad](javascript:alert(1))", "![chart](assets/chart.png)"]

@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 
 # Stages in the order data flows; a module may import only from its own or an earlier one.
 STAGES = [
-    {"vocabulary", "problems", "cli_text", "history", "cache"},  # words and tools every stage shares
+    {"vocabulary", "problems", "cli_text", "history", "cache", "parallel"},  # words and tools every stage shares
     {"load", "model"},  # files to positioned values; the schema
     {"validate", "schema", "numbers"},  # the typed record; units and totals
     {"views"},  # what templates see

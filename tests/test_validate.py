@@ -89,3 +89,22 @@ def test_a_repeated_id_points_at_the_first_one_for_competencies_and_entries_alik
         "(learning.yaml:1) — give each entry its own id"),
         "content/learning.yaml:2:33: hours is -1, out of range — it must be at least 0",
     ]
+
+
+def test_a_record_parsed_on_two_cores_reads_and_fails_as_on_one(sample_record, monkeypatch):
+    """Above PARALLEL_FILES files, a forked child parses every other file: the same record,
+    the same problems in the same order."""
+    import generator.parallel
+    import generator.pipeline
+    from conftest import run_cli
+
+    achievements = sorted((sample_record / "content" / "achievements").glob("*.md"))
+    for path in achievements[:3]:  # problems in both halves of the files
+        path.write_text(path.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+    one_core = run_cli("check", "-C", sample_record)
+    monkeypatch.setattr(generator.pipeline, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(generator.parallel, "can_fork", lambda: True)
+    two_cores = run_cli("check", "-C", sample_record)
+    assert one_core.status == two_cores.status == 1
+    assert one_core.stdout.count("unknown key 'titel'") == 3
+    assert (two_cores.stdout, two_cores.stderr) == (one_core.stdout, one_core.stderr)
