@@ -32,12 +32,18 @@ class Forked:
         sender.close()
 
     def _run(self, sender: Any) -> None:
+        # The child's copy of the reading end goes first: were the parent killed, the child
+        # would otherwise wait for ever to write into a pipe only it could read, holding the
+        # record's build lock. Without it, writing fails and the child ends.
+        self.receiver.close()
         try:
-            value = self.job()
-        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
-            sender.send(None)
-            return
-        sender.send((value,))
+            try:
+                answer = (self.job(),)
+            except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
+                answer = None
+            sender.send(answer)
+        except OSError:
+            pass  # the parent is gone
 
     def result(self) -> Any:
         try:
