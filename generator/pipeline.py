@@ -147,10 +147,34 @@ class Planned:
     site: RenderedSite
     kept: dict
     keys: dict
-    dossier_case: Case | None
-    dossier: RenderedSite | None
+    dossier: Dossier | None
     pdf: bytes | None
     pdf_line: str
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """The dossier rendered in memory, and what the build's report says of it."""
+
+    site: RenderedSite
+    audience: str
+    achievements: int
+    left_out: str
+
+
+def make_dossier(record: Record, target: Target, history: History, templates: Any, chain: Any,
+                 published: frozenset[str], keep: bool) -> Dossier:
+    """The dossier's case (the promotion packet, whatever the site is for), rendered."""
+    from generator.case import build_case
+    from generator.dossier import render_dossier
+
+    case = build_case(record, replace(target.options, audience=target.dossier_audience, purpose="promotion"),
+                      history.updated)
+    since = (changes_since(record, history.since, target.dossier_audience, target.options.today, keep=keep)
+             if history.since else None)
+    site = render_dossier(case, templates, chain, record.content_dir, record.settings.dossier.paper, history.stamp,
+                          record.settings.dossier.full, since, published)
+    return Dossier(site, case.audience, len(case.achievements), case.left_out_sentence())
 
 
 def build(request: BuildRequest, cache: Cache | None = None,
@@ -411,7 +435,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     `inputs_key` is a digest of every file the record was read from.
     """
     from generator.case import build_case
-    from generator.dossier import render_dossier, source_hash
+    from generator.dossier import source_hash
     from generator.jsonresume import RESUME_FILE, Reuse
     from generator.markdown import MarkdownRenderer
     from generator.parallel import can_fork
@@ -432,18 +456,14 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"), options)
         case = build_case(record, target.options, history.updated)
-        # the dossier is the promotion packet, whatever the site is for
-        dossier_case = (build_case(record, replace(target.options, audience=target.dossier_audience,
-                                                   purpose="promotion"), history.updated)
-                        if request.dossier else None)
-        since = (changes_since(record, history.since, target.dossier_audience, target.options.today,
-                               keep=cache.folder is not None)
-                 if dossier_case is not None and history.since else None)
+        dossier_job = None
+        if request.dossier:
+            dossier_job = functools.partial(make_dossier, record, target, history, templates, chain,
+                                            frozenset(case.assets), cache.folder is not None)
+            if can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
+                dossier_job = Elsewhere(markdown, dossier_job).result  # made beside the site, from here on
     with timings.stage("markdown"):
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
-        if dossier_case is not None:
-            bodies |= {(a.body, f"a-{a.id}") for a in dossier_case.achievements}
-            bodies |= {(p.body, f"p-{p.id}") for p in dossier_case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
         fingerprints = site_fingerprints()
@@ -452,13 +472,6 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                          case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
-        dossier_job = None
-        if dossier_case is not None:
-            dossier_job = functools.partial(render_dossier, dossier_case, templates, chain, record.content_dir,
-                                            record.settings.dossier.paper, history.stamp,
-                                            record.settings.dossier.full, since, frozenset(case.assets))
-            if can_fork() and len(dossier_case.achievements) >= DOSSIER_ELSEWHERE:
-                dossier_job = Elsewhere(markdown, dossier_job).result  # rendered beside the site
         resumes: dict = cache.part("resume")
         reuse = Reuse(fingerprints.of, resumes.get(str(target.folder), {}))
         spool = None
@@ -481,9 +494,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     pdf, pdf_line = None, "no PDF (--no-pdf)"
     if dossier is not None and request.pdf:
         with timings.stage("pdf"):
-            pdf, pdf_line = make_or_reuse_pdf(dossier, source_hash(dossier, record.settings.dossier.paper),
+            pdf, pdf_line = make_or_reuse_pdf(dossier.site, source_hash(dossier.site, record.settings.dossier.paper),
                                               record.settings.dossier.paper, cache, warnings)
-    return Planned(target, case, site, kept, keys, dossier_case, dossier, pdf, pdf_line)
+    return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line)
 
 
 def theme_of(record: Record, target: Target) -> tuple[Any, dict]:
@@ -557,14 +570,14 @@ def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[Output
             if plan.dossier is None:
                 continue
             dossier_folder = target.folder / "dossier"
-            files = dict(plan.dossier.files)
+            files = dict(plan.dossier.site.files)
             if plan.pdf is not None:
                 files[PDF_NAME] = plan.pdf
-            report, manifest = write_output(dossier_folder, files, plan.dossier.copies,
+            report, manifest = write_output(dossier_folder, files, plan.dossier.site.copies,
                                             manifest=manifests.get(str(dossier_folder)))
             manifests[str(dossier_folder)] = manifest
-            results.append(OutputResult("dossier", target.name, dossier_folder, plan.dossier_case.audience,
-                                        len(plan.dossier_case.achievements), plan.dossier_case.left_out_sentence(),
+            results.append(OutputResult("dossier", target.name, dossier_folder, plan.dossier.audience,
+                                        plan.dossier.achievements, plan.dossier.left_out,
                                         report.files, report.written, report.removed, pdf=plan.pdf_line,
                                         pdf_made=plan.pdf is not None))
     cache.replace("outputs", manifests)

@@ -538,22 +538,26 @@ PARALLEL_PAGES = 300
 
 class Elsewhere(Forked):
     """A rendering job run in a forked child while this process goes on (see `Forked`); the
-    Markdown the child rendered crosses back with its result and joins this process's cache."""
+    Markdown the child rendered crosses back with its result and joins this process's cache,
+    and so does word of the cached Markdown it used, so that the cache keeps it."""
 
     def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any]):
         self.markdown, self.rendering = markdown, job
+        self.known = list(markdown.rendered)  # as the child finds them; it names them by number
         super().__init__(self._render)
 
-    def _render(self) -> tuple[Any, dict]:
-        known = set(self.markdown.rendered)
+    def _render(self) -> tuple[Any, dict, list[int]]:
         value = self.rendering()
-        return value, {key: self.markdown.rendered[key] for key in self.markdown.used
-                       if key not in known and key in self.markdown.rendered}
+        number = {key: index for index, key in enumerate(self.known)}
+        used = self.markdown.used
+        return (value, {key: self.markdown.rendered[key] for key in used if key not in number
+                        and key in self.markdown.rendered}, [number[key] for key in used if key in number])
 
     def result(self) -> Any:
-        value, rendered = super().result()
+        value, rendered, used_known = super().result()
         self.markdown.rendered.update(rendered)
         self.markdown.used.update(rendered)
+        self.markdown.used.update(self.known[index] for index in used_known)
         return value
 
 
