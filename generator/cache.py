@@ -241,8 +241,11 @@ def _hash_file(path: Path) -> str:
         return "missing"
 
 
-def _model_as_json(model: Any) -> tuple:
-    return (str, (model.model_dump_json(),))
+def _model_as_fields(model: Any) -> tuple:
+    # its class and field values, in the order the class declares them (the pickled state
+    # would hold the set of fields given, whose order differs from process to process);
+    # nested models are reduced the same way
+    return (tuple, ((type(model).__qualname__, tuple(model.__dict__.items())),))
 
 
 class Fingerprints:
@@ -250,8 +253,8 @@ class Fingerprints:
 
     Two values with the same fingerprint render the same, so a page whose inputs have the
     fingerprint of the last build need not be rendered again. A value is pickled (with the
-    record's pydantic `models` reduced to their JSON, which unlike their pickled state does
-    not depend on the process); a value that holds `shared` values, such as a competency's
+    record's pydantic `models` reduced to their class and field values, which unlike their
+    pickled state do not depend on the process); a value that holds `shared` values, such as a competency's
     achievements, is hashed from their fingerprints instead, so each shared value is pickled
     once per build however many pages show it. One instance serves one build: it keeps every
     value it has seen alive, so that no id() is reused.
@@ -260,7 +263,7 @@ class Fingerprints:
     def __init__(self, shared: frozenset = frozenset(), models: tuple = ()):
         self.shared = shared
         self.shared_names = tuple(kind.__name__ for kind in shared)
-        self.dispatch = {model: _model_as_json for model in models}
+        self.dispatch = {model: _model_as_fields for model in models}
         self.memo: dict[int, tuple[bytes, Any]] = {}
         self.holders: dict[type, tuple[str, ...]] = {}
 

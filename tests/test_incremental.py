@@ -146,3 +146,24 @@ def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
         path.write_bytes(b"not a pickle")
     os.utime(sample_record / "careerfolio.yaml")  # the same bytes: the cache decides
     assert_cached_equals_clean(sample_record, tmp_path, "a corrupt cache")
+
+
+def test_page_keys_are_the_same_in_every_process(sample_record):
+    """A build in a new process (with its own string hashing) re-renders only what changed."""
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    def build(seed: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(sample_record)],
+                                capture_output=True, text=True, cwd=PROJECT, check=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(PROJECT)})
+        return result.stdout
+
+    build("1")
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "people can watch move",
+         "people can watch move. Once more.")
+    site_line = build("2").splitlines()[0]
+    written = int(site_line.split("(")[1].split(" written")[0])
+    assert 0 < written < 10, site_line
