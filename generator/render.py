@@ -522,9 +522,14 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     the pages go to that folder as they are rendered (see `Spooled`)."""
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
+    resume = None
+    if RESUME_FILE not in skip and len(case.achievements) >= PARALLEL_PAGES and can_fork():
+        resume = Forked(functools.partial(encode_resume, case, reuse))  # on the core the pages leave free
     files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
     if RESUME_FILE not in skip:
-        files[RESUME_FILE] = resume_bytes(case, reuse)
+        files[RESUME_FILE], used = resume.result() if resume is not None else encode_resume(case, reuse)
+        if reuse is not None:
+            reuse.used.update(used)
     if card is not None and CARD_PATH not in skip:
         files[CARD_PATH] = draw_card(card).png
     copies = site_static_files(static_files(chain), chain.dossier_stylesheet)
@@ -534,6 +539,12 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 
 # Below this many pages, a second process costs more than it saves.
 PARALLEL_PAGES = 300
+
+
+def encode_resume(case: Case, reuse: Reuse | None) -> tuple[bytes, dict]:
+    """resume.json, and the achievements' encodings it used (for the next build to reuse)."""
+    data = resume_bytes(case, reuse)
+    return data, reuse.used if reuse is not None else {}
 
 
 class Elsewhere(Forked):

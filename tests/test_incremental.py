@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_bytes
 
+import generator.parallel
 import generator.pipeline
 import generator.render
 
@@ -167,3 +168,22 @@ def test_page_keys_are_the_same_in_every_process(sample_record):
     site_line = build("2").splitlines()[0]
     written = int(site_line.split("(")[1].split(" written")[0])
     assert 0 < written < 10, site_line
+
+
+def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample_record, tmp_path, monkeypatch):
+    """Pages in two processes and spooled, resume.json in a third, the dossier in a fourth."""
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    def built(folder: Path) -> dict[str, bytes]:
+        build(BuildRequest(sample_record, audience="internal", out=folder, pdf=False), Cache())
+        return tree_bytes(folder)
+
+    alone = built(tmp_path / "one")
+    monkeypatch.setattr(generator.render, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(generator.pipeline, "SPOOL_PAGES", 1)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
+    monkeypatch.setattr(generator.pipeline, "PARALLEL_FILES", 2)
+    for module in (generator.parallel, generator.render):  # forking, whatever threads pytest runs
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    assert built(tmp_path / "several") == alone
