@@ -249,8 +249,13 @@ def discover_collection(content_dir: Path, collection: str, boundary: Path | Non
     folder = content_dir / collection
     if folder.is_dir() and inside(folder, boundary):
         suffixes = YAML_SUFFIXES + ((".md",) if COLLECTIONS[collection].markdown else ())
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith((".", "_")) or path.suffix not in suffixes:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith((".", "_"))
+                              and os.path.splitext(entry.name)[1] in suffixes), key=lambda entry: entry.name)
+        for entry in entries:
+            path = folder / entry.name
+            if entry.is_file(follow_symlinks=False):  # the folder's listing says so: no need to ask again
+                files.append(RecordFile(path, "item", collection))
                 continue
             file = examine(path, "item", collection, boundary)
             if file is not None:
