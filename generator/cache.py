@@ -44,12 +44,13 @@ def cache_home() -> Path:
 
 def digest(*parts: bytes | str) -> str:
     """A hex digest of several values, each kept apart from the next."""
-    hasher = hashlib.blake2b(digest_size=20)
+    pieces = []
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+        pieces.append(len(data).to_bytes(8, "little"))
+        pieces.append(data)
+    # one update with the pieces joined hashes the same bytes as one update each, faster
+    return hashlib.blake2b(b"".join(pieces), digest_size=20).hexdigest()
 
 
 SHARDS = 32

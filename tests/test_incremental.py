@@ -187,3 +187,10 @@ def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample
     for module in (generator.parallel, generator.render):  # forking, whatever threads pytest runs
         monkeypatch.setattr(module, "can_fork", lambda: True)
     assert built(tmp_path / "several") == alone
+
+
+def test_a_digest_keeps_its_parts_apart_and_its_value():
+    from generator.cache import digest
+
+    assert digest("a", "b", b"c") == "72ba7ac006a2753ff60002e323465b7fa711ba1b"
+    assert digest("ab", "") != digest("a", "b") != digest("ab")
