@@ -262,8 +262,10 @@ KEY_SYNONYMS = {"parent": "extends", "inherits": "extends", "base": "extends", "
 
 def reword(detail: dict, model_class: type[BaseModel], item: RawItem) -> Problem:
     """Turn one pydantic error into a `message — hint` about the user's own key."""
-    location = tuple(part for part in detail["loc"] if not _is_internal_part(part))
     kind = detail["type"]
+    location = tuple(part for part in detail["loc"] if not _is_internal_part(part))
+    if kind == "extra_forbidden" and detail["loc"] and location[-1:] != detail["loc"][-1:]:
+        location += detail["loc"][-1:]  # the unknown key is the user's, whatever it looks like
     field = next((str(part) for part in reversed(location) if isinstance(part, str)), "the value")
     value = detail.get("input")
     if isinstance(value, (str, int)) and not isinstance(value, bool) and len(str(value)) > 40:
@@ -323,9 +325,13 @@ def _range_hint(context: dict) -> str:
     return "it must be " + " and ".join(bounds)
 
 
+INTERNAL_PART = re.compile(r"[a-z][a-z_-]*\[.*\]|function-after|function-plain")
+
+
 def _is_internal_part(part: Any) -> bool:
-    # pydantic names union members and validator wrappers inside locations
-    return isinstance(part, str) and ("[" in part or part in ("function-after", "function-plain"))
+    # pydantic names union members and validator wrappers inside locations (`tagged-union[…]`);
+    # a key of the user's own may hold brackets too
+    return isinstance(part, str) and INTERNAL_PART.fullmatch(part) is not None
 
 
 def known_keys(model_class: type[BaseModel], location: tuple) -> set[str]:

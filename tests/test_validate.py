@@ -108,3 +108,16 @@ def test_a_record_parsed_on_two_cores_reads_and_fails_as_on_one(sample_record, m
     assert one_core.status == two_cores.status == 1
     assert one_core.stdout.count("unknown key 'titel'") == 3
     assert (two_cores.stdout, two_cores.stderr) == (one_core.stdout, one_core.stderr)
+
+
+def test_an_unknown_key_with_brackets_is_named_as_written(tmp_path):
+    """Brackets are how pydantic names its own parts of a location; a user's key may hold them too."""
+    root = write_record(tmp_path, {
+        "content/profile.yaml": "name: Ada\n",
+        "content/goals.yaml": "- title: Ship it\n  :[measure: Regions\n  list[x]: 3\n",
+    })
+    with pytest.raises(RecordProblems) as raised:
+        read_record(root)
+    described = [problem.describe() for problem in raised.value.problems]
+    assert any(":2:3: unknown key ':[measure'" in line for line in described), described
+    assert any(":3:3: unknown key 'list[x]'" in line for line in described), described
