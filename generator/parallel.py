@@ -7,10 +7,11 @@ back: the job then runs here, so an error is reported exactly as without childre
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -52,3 +53,22 @@ class Forked:
             answer = None
         self.child.join()
         return self.job() if answer is None else answer[0]
+
+    def cancel(self) -> None:
+        """Stop the child: this process failed before it asked for the result."""
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        self.receiver.close()
+
+
+@contextlib.contextmanager
+def cancelled_on_failure(*children: Forked | None) -> Iterator[None]:
+    """Stop `children` when the block fails: nobody will ask for their results."""
+    try:
+        yield
+    except BaseException:
+        for child in children:
+            if child is not None:
+                child.cancel()
+        raise

@@ -329,7 +329,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     result is known for its hash, and its result is kept under the hash of the bytes read.
     """
     from generator.load import discover_files
-    from generator.parallel import Forked, can_fork
+    from generator.parallel import Forked, can_fork, cancelled_on_failure
     from generator.validate import validate_record
 
     known: dict = cache.sharded("files")
@@ -347,7 +347,8 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
         todo = [(index, file) for index, file in enumerate(files) if index not in found]
         if len(todo) >= PARALLEL_FILES and can_fork():  # a large record read from nothing: two cores
             other = Forked(functools.partial(check_files, todo[1::2]))
-            found.update(check_files(todo[0::2]))
+            with cancelled_on_failure(other):
+                found.update(check_files(todo[0::2]))
             found.update(other.result())
         else:
             found.update(check_files(todo))
@@ -436,17 +437,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     """
     from generator.case import build_case
     from generator.dossier import source_hash
-    from generator.jsonresume import RESUME_FILE, Reuse
     from generator.markdown import MarkdownRenderer
-    from generator.parallel import can_fork
-    from generator.render import (
-        Elsewhere,
-        Templates,
-        page_keys,
-        plan_site_card,
-        render_site,
-        site_fingerprints,
-    )
+    from generator.parallel import can_fork, cancelled_on_failure
+    from generator.render import Elsewhere, Templates
 
     allow_html = record.settings.markdown.allow_html
     markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
@@ -456,12 +449,36 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"), options)
         case = build_case(record, target.options, history.updated)
-        dossier_job = None
+        dossier_job = dossier_child = None
         if request.dossier:
             dossier_job = functools.partial(make_dossier, record, target, history, templates, chain,
                                             frozenset(case.assets), cache.folder is not None)
             if can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
-                dossier_job = Elsewhere(markdown, dossier_job).result  # made beside the site, from here on
+                dossier_child = Elsewhere(markdown, dossier_job)  # made beside the site, from here on
+                dossier_job = dossier_child.result
+    with cancelled_on_failure(dossier_child):
+        site, keys, kept = render_site_of(record, target, case, templates, chain, options, inputs_key, markdown,
+                                          cache, timings)
+        with timings.stage("render"):
+            dossier = dossier_job() if dossier_job is not None else None
+    cache.replace("markdown", {allow_html: markdown.used_results()})
+    cache.replace("templates", templates.analyses)
+    pdf, pdf_line = None, "no PDF (--no-pdf)"
+    if dossier is not None and request.pdf:
+        with timings.stage("pdf"):
+            pdf, pdf_line = make_or_reuse_pdf(dossier.site, source_hash(dossier.site, record.settings.dossier.paper),
+                                              record.settings.dossier.paper, cache, warnings)
+    return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line)
+
+
+def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,
+                   inputs_key: str, markdown: Any, cache: Cache, timings: Timings) -> tuple[RenderedSite, dict, dict]:
+    """The site of one target: its Markdown first, then every page whose key is not the one
+    on disk; return the site, every page's key, and the pages kept as they are."""
+    from generator.jsonresume import RESUME_FILE, Reuse
+    from generator.render import page_keys, plan_site_card, render_site, site_fingerprints
+
+    allow_html = record.settings.markdown.allow_html
     with timings.stage("markdown"):
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         markdown.prerender(sorted(bodies))
@@ -488,15 +505,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             raise
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace("resume", {**resumes, str(target.folder): reuse.used})
-        dossier = dossier_job() if dossier_job is not None else None
-    cache.replace("markdown", {allow_html: markdown.used_results()})
-    cache.replace("templates", templates.analyses)
-    pdf, pdf_line = None, "no PDF (--no-pdf)"
-    if dossier is not None and request.pdf:
-        with timings.stage("pdf"):
-            pdf, pdf_line = make_or_reuse_pdf(dossier.site, source_hash(dossier.site, record.settings.dossier.paper),
-                                              record.settings.dossier.paper, cache, warnings)
-    return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line)
+    return site, keys, kept
 
 
 def theme_of(record: Record, target: Target) -> tuple[Any, dict]:

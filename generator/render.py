@@ -31,7 +31,7 @@ from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
 from generator.markdown import MarkdownRenderer
 from generator.model import Model, PartialDate, Period
-from generator.parallel import Forked, can_fork
+from generator.parallel import Forked, can_fork, cancelled_on_failure
 from generator.numbers import (
     format_amount,
     format_change,
@@ -525,7 +525,8 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     resume = None
     if RESUME_FILE not in skip and len(case.achievements) >= PARALLEL_PAGES and can_fork():
         resume = Forked(functools.partial(encode_resume, case, reuse))  # on the core the pages leave free
-    files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
+    with cancelled_on_failure(resume):
+        files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
     if RESUME_FILE not in skip:
         files[RESUME_FILE], used = resume.result() if resume is not None else encode_resume(case, reuse)
         if reuse is not None:
@@ -585,9 +586,10 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
     children = [Elsewhere(templates.markdown,
                           functools.partial(_render_share, case, templates, share, site_urls, spool))
                 for share in shares[1:]]
-    files = _render_share(case, templates, shares[0], site_urls, spool)
-    for child in children:
-        files.update(child.result())
+    with cancelled_on_failure(*children):
+        files = _render_share(case, templates, shares[0], site_urls, spool)
+        for child in children:
+            files.update(child.result())
     return files
 
 

@@ -72,7 +72,14 @@ def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_r
     assert not [path.name for path in tmp_path.iterdir() if ".staging-" in path.name]
 
 
-def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling):
+def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling,
+                                                                                   monkeypatch):
+    import multiprocessing
+
+    if spooling:  # the dossier and the other half of the pages in processes of their own
+        monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
+        for module in (generator.parallel, generator.render):
+            monkeypatch.setattr(module, "can_fork", lambda: True)
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     output = sample_record / "output"
     before = tree_bytes(output)
@@ -86,6 +93,7 @@ def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_bu
     assert result.status == 1 and "achievement.html" in result.stderr, result.stderr
     assert tree_bytes(output) == before
     assert not [path for path in output.rglob("*") if ".staging-" in path.name]
+    assert multiprocessing.active_children() == []  # no child left rendering what nobody will ask for
 
 
 def test_an_edit_rewrites_only_the_pages_that_show_it(sample_record):
