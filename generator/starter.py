@@ -62,8 +62,8 @@ def installed_requirement() -> str:
         direct = None
     vcs = direct.get("vcs_info", {}) if isinstance(direct, dict) else {}
     if vcs.get("vcs") == "git" and vcs.get("commit_id") and str(direct.get("url", "")).startswith("https://"):
-        return f"careerfolio @ git+{direct['url']}@{vcs['commit_id']}"
-    return f"careerfolio=={__version__}"
+        return f"careerfolio[fast] @ git+{direct['url']}@{vcs['commit_id']}"
+    return f"careerfolio[fast]=={__version__}"
 
 
 def is_record(directory: Path) -> bool:

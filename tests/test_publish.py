@@ -278,7 +278,8 @@ def test_init_github_pages_writes_a_workflow_that_builds_and_publishes_the_publi
     assert set(triggers) == {"push", "workflow_dispatch"}
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["group"] == "pages"
-    assert re.fullmatch(r"careerfolio(==[\w.]+| @ git\+https://\S+@[0-9a-f]+)", workflow["env"]["CAREERFOLIO_SPEC"])
+    assert re.fullmatch(r"careerfolio\[fast\](==[\w.]+| @ git\+https://\S+@[0-9a-f]+)",
+                        workflow["env"]["CAREERFOLIO_SPEC"])
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
     assert uses[:3] == ["actions/checkout", "actions/setup-python", "actions/configure-pages"]
