@@ -43,10 +43,10 @@ from generator.write import (
 if TYPE_CHECKING:
     from generator.case import CaseOptions
     from generator.changes import Changes
+    from generator.load import RecordFile
     from generator.model import PartialDate, Settings
     from generator.problems import Problem
     from generator.render import RenderedSite
-    from generator.load import RecordFile
     from generator.validate import CheckedFile, Record
     from generator.views import Case
 

@@ -31,7 +31,6 @@ from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
 from generator.markdown import MarkdownRenderer
 from generator.model import Model, PartialDate, Period
-from generator.parallel import Forked, can_fork, cancelled_on_failure
 from generator.numbers import (
     format_amount,
     format_change,
@@ -42,6 +41,7 @@ from generator.numbers import (
     format_total,
     is_currency,
 )
+from generator.parallel import Forked, can_fork, cancelled_on_failure
 from generator.problems import Problem, RecordProblems
 from generator.themes import ThemeChain, builtin_themes_dir
 from generator.views import (

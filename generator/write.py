@@ -133,7 +133,8 @@ def write_output(folder: Path, files: dict[str, bytes | Spooled], copies: dict[s
     moment finds every page complete. Files the render stage spooled wait in
     `staging_folder(folder)` and are moved, not copied. Return what was done and the new manifest.
     """
-    from generator.render import Spooled  # here, not above: a build with nothing to write never loads render
+    # imported here, not above: a build with nothing to write never loads render
+    from generator.render import Spooled
 
     kept = kept or {}
     keys = keys or {}

@@ -10,7 +10,6 @@ from conftest import run_cli, tree_bytes
 import generator.parallel
 import generator.pipeline
 import generator.render
-
 from generator.cache import Cache, cache_home
 
 ACHIEVEMENTS = Path("content") / "achievements"
