@@ -422,6 +422,9 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
             hint = "indent with spaces, not tabs"
         if error.problem and "is too long" in error.problem:
             return None, [Problem(path, line, column, error.problem, "write the number you mean, or quote it")]
+        if "maximum nesting depth" in what:  # libyaml's own bound (1,000 levels), where it stopped reading
+            return None, [Problem(path, line, column, f"the values are nested more than {MAX_DEPTH} levels deep",
+                                  "write them flatter")]
         return None, [Problem(path, line, column, f"YAML syntax error: {what}", hint)]
     except RecursionError:
         return None, [Problem(path, 1 + line_offset, 1, f"the values are nested more than {MAX_DEPTH} levels deep",

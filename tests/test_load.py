@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from conftest import write_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,3 +147,14 @@ def test_keys_written_twice_are_reported_in_the_order_of_the_file():
     assert [(problem.line, problem.column, problem.message) for problem in problems] == [
         (3, 3, "the key 'x' is written twice"), (4, 1, "the key 'a' is written twice"),
         (5, 12, "the key 'y' is written twice")]
+
+
+@pytest.mark.parametrize("levels", [500, 10_000])
+def test_values_nested_too_deep_are_refused_at_their_line(levels):
+    """Beyond 1,000 levels newer libyaml stops reading on its own; either way the record hears
+    the same words."""
+    text = "- title: Deep\n  provider: " + "[" * levels + "]" * levels + "\n"
+    source, problems = parse_yaml(Path("learning.yaml"), text, 0)
+    assert source is None
+    assert [(problem.line, problem.message) for problem in problems] == [
+        (2, "the values are nested more than 64 levels deep")]
