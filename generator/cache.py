@@ -205,14 +205,15 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
     known = known if known is not None else {}
     found: dict[str, str] = {}
 
-    def hash_of(path: str) -> str:
-        if os.path.islink(path):  # what a link says, never what it leads to: it may lead out of the record
-            try:
+    def hash_of(path: str, entry: os.DirEntry | None = None) -> str:
+        # a folder's listing already says which entries are links, so it is asked only once
+        if entry.is_symlink() if entry is not None else os.path.islink(path):
+            try:  # what a link says, never what it leads to: it may lead out of the record
                 return LINK_HASH + os.readlink(path)
             except OSError:
                 return "missing"
         try:
-            status = os.stat(path)
+            status = entry.stat() if entry is not None else os.stat(path)
         except OSError:
             return "missing"
         stamp = (status.st_size, status.st_mtime_ns)
@@ -223,15 +224,28 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
         known[path] = (stamp, content)
         return content
 
+    def walk(folder: str) -> None:
+        # as os.walk does it, top down and sorted, links to folders listed but not followed
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((entry for entry in listing if not entry.name.startswith(".")),
+                                 key=lambda entry: entry.name)
+        except OSError:
+            return
+        inner = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    inner.append(entry.path)
+            else:
+                found[entry.path] = hash_of(entry.path, entry)
+        for path in inner:
+            walk(path)
+
     for path in files:
         found[str(path)] = hash_of(str(path))
     for folder in folders:
-        for top, folder_names, file_names in os.walk(folder):
-            folder_names[:] = sorted(name for name in folder_names if not name.startswith("."))
-            for name in sorted(file_names):
-                if not name.startswith("."):
-                    path = os.path.join(top, name)
-                    found[path] = hash_of(path)
+        walk(str(folder))
     return found
 
 
