@@ -234,7 +234,11 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
             return
         inner = []
         for entry in entries:
-            if entry.is_dir():
+            try:
+                is_folder = entry.is_dir()
+            except OSError:  # a link in a loop: a file to hash, as os.walk would count it
+                is_folder = False
+            if is_folder:
                 if not entry.is_symlink():
                     inner.append(entry.path)
             else:
