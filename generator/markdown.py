@@ -174,13 +174,13 @@ class Accelerator:
     @classmethod
     def differs(cls, text: str) -> bool:
         """Whether `text` may reach a corner where the two engines differ: quotes that could
-        open, code, fences, footnotes, HTML and autolinks, block quotes, reference
+        open, code, fences, footnotes (inline `^[…]` ones too), HTML and autolinks, block quotes, reference
         definitions, setext underlines, tabs, escapes, entities, carriage returns, a table's
         delimiter row under a line without a pipe, or a table not ended by a blank line.
 
         Plain `in` tests first: they are what most texts are decided by, at memchr's speed."""
         if ('"' in text or "`" in text or "<" in text or "\t" in text or "\\" in text or "\r" in text
-                or "~~~" in text or "[^" in text or "]:" in text):
+                or "~~~" in text or "[^" in text or "^[" in text or "]:" in text):
             return True
         if ("'" in text and cls.QUOTE_THAT_MAY_OPEN.search(text)) or ("&" in text and cls.ENTITY.search(text)):
             return True

@@ -50,6 +50,7 @@ def test_the_accelerator_gives_the_reference_html_on_every_record_text(tmp_path)
     "Run `careerfolio --no-pdf`...",  # typography inside code
     "```\nunclosed fence",
     "a note[^1]\n\n[^1]: the note",  # footnotes
+    "an inline note^[said here] in the text",
     "<b>raw</b> and <https://example.org>",
     "> quoted\n>",
     "[x]: https://example.org",
@@ -68,7 +69,7 @@ WORDS = ["the", "launch", "cost", "it's", "don't", "R&D", "Q&A", "&", "(c)", "(t
          "?..", "!!!!", "50%", "$3", "naïve", "中文", "Ünï", "e.g.", "—", "*", "**", "_", "__", "~~", "#", "|",
          ":", "(", ")", "[", "]", "!", "-", "+", "=", "*emph*", "**strong**", "_a_", "[link](https://e.org/x)",
          "[to](#situation)", "[ref][x]", "![chart](https://e.org/c.png)", "https://x.org", '"', "'", "`code`",
-         "<b>", "&amp;", "\\*"]
+         "<b>", "&amp;", "\\*", "^[inline note]"]
 
 
 @st.composite
