@@ -146,10 +146,13 @@ class Accelerator:
     (a platform it has no wheel for), everything goes through markdown-it-py.
     """
 
-    QUOTE_THAT_MAY_OPEN = re.compile(r"(?<!\w)'|'(?!\w)")  # an apostrophe between letters cannot
+    # an apostrophe between letters or digits cannot open a quote (`_` is punctuation to markdown-it)
+    QUOTE_THAT_MAY_OPEN = re.compile(r"(?<![^\W_])'|'(?![^\W_])")
     ENTITY = re.compile(r"&(?:#|\w+;)")
-    # block quotes and setext underlines, searched with a newline before the text
-    LINE_START = re.compile(r"\n[ ]{0,3}(?:>|=+[ ]*(?:\n|$)|-+[ ]*(?:\n|$))")
+    # block quotes, setext underlines, and lines of dashes (with colons, a one-column table's
+    # delimiter row to the port), searched with a newline before the text
+    LINE_START = re.compile(r"\n[ ]{0,3}(?:>|=+[ ]*(?:\n|$))|\n[ ]*:?-+:?[ ]*(?:\n|$)")
+    LIST_ITEM = re.compile(r"[ ]*(?:[-*+]|\d+[.)])(?:[ ]|$)")
     DELIMITER_ROW = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*")
     HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.DOTALL)
     TAG = re.compile(r"<[^>]*>")
@@ -174,13 +177,15 @@ class Accelerator:
     @classmethod
     def differs(cls, text: str) -> bool:
         """Whether `text` may reach a corner where the two engines differ: quotes that could
-        open, code, fences, footnotes (inline `^[…]` ones too), HTML and autolinks, block quotes, reference
-        definitions, setext underlines, tabs, escapes, entities, carriage returns, a table's
-        delimiter row under a line without a pipe, or a table not ended by a blank line.
+        open, code, fences, footnotes (inline `^[…]` ones too), images (the port sets
+        typography in their descriptions), HTML and autolinks, block quotes, reference
+        definitions, setext underlines and lines of dashes, tabs, escapes, entities, carriage
+        returns, a table's delimiter row under a line without a pipe or under a list item, or
+        a table not ended by a blank line.
 
         Plain `in` tests first: they are what most texts are decided by, at memchr's speed."""
         if ('"' in text or "`" in text or "<" in text or "\t" in text or "\\" in text or "\r" in text
-                or "~~~" in text or "[^" in text or "^[" in text or "]:" in text):
+                or "~~~" in text or "[^" in text or "^[" in text or "]:" in text or "![" in text):
             return True
         if ("'" in text and cls.QUOTE_THAT_MAY_OPEN.search(text)) or ("&" in text and cls.ENTITY.search(text)):
             return True
@@ -194,7 +199,8 @@ class Accelerator:
                 following = lines[index + 1] if index + 1 < len(lines) else ""
                 if following.strip() and "|" not in following:
                     return True
-                if index and "|" not in lines[index - 1] and cls.DELIMITER_ROW.fullmatch(line):
+                if index and cls.DELIMITER_ROW.fullmatch(line) and (
+                        "|" not in lines[index - 1] or cls.LIST_ITEM.match(lines[index - 1])):
                     return True
         return False
 

@@ -51,6 +51,11 @@ def test_the_accelerator_gives_the_reference_html_on_every_record_text(tmp_path)
     "```\nunclosed fence",
     "a note[^1]\n\n[^1]: the note",  # footnotes
     "an inline note^[said here] in the text",
+    "- an item\n    :--",  # a one-column table to the port
+    "1.  | a | b |\n|---|---|\n| 1 | 2 |",  # a table's header in a list item
+    "snake__'_case",  # a quote between underscores may open
+    "![A chart -- (c) 2025](https://example.org/chart.png)",  # typography in a description
+
     "<b>raw</b> and <https://example.org>",
     "> quoted\n>",
     "[x]: https://example.org",
