@@ -468,7 +468,7 @@ def yaml_positions(text: str, line_offset: int) -> tuple[dict, dict]:
     finally:
         loader.dispose()
     if node is not None:
-        for location, spot, is_key, _ in walk_positions(node, (), line_offset):
+        for location, spot, is_key in walk_positions(node, (), line_offset):
             (keys if is_key else values)[location] = spot
     return values, keys
 
@@ -526,17 +526,14 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def walk_positions(node: yaml.Node, location: Location, offset: int) -> Iterator:
-    yield location, (node.start_mark.line + 1 + offset, node.start_mark.column + 1), False, False
+    yield location, (node.start_mark.line + 1 + offset, node.start_mark.column + 1), False
     if isinstance(node, yaml.MappingNode):
-        seen: set = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key is None or key == "<<":
                 continue
             here = location + (key,)
-            spot = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
-            yield here, spot, True, key in seen
-            seen.add(key)
+            yield here, (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1), True
             yield from walk_positions(value_node, here, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
