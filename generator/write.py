@@ -206,10 +206,7 @@ def _place(folder: Path, relative: str, data: bytes, previous: Written | None,
             and destination.read_bytes() == data:  # the manifest was lost: compare the bytes
         status = destination.stat()
         return Written(status.st_size, status.st_mtime_ns, content), False
-    parent = destination.parent
-    if parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
+    _make_parent(destination, made)
     # written aside, then renamed into place: a reader never sees half a file, and what a
     # killed build leaves behind is in one folder the next build clears
     temporary = folder / TEMPORARY / f"{len(made)}-{destination.name}"
@@ -229,12 +226,16 @@ def _move_into_place(folder: Path, relative: str, spooled: Spooled, previous: Wr
     destination = folder / relative
     if previous is not None and previous.content == spooled.content and still_there(folder, relative, previous):
         return previous, False
-    parent = destination.parent
-    if parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
+    _make_parent(destination, made)
     os.replace(spooled.path, destination)  # a rename keeps the file's size and time
     return Written(spooled.size, spooled.mtime_ns, spooled.content), True
+
+
+def _make_parent(destination: Path, made: set[Path]) -> None:
+    """The folder a file goes in, made once per build."""
+    if destination.parent not in made:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        made.add(destination.parent)
 
 
 def _remove_all_but(folder: Path, keep: set[str]) -> int:
