@@ -523,7 +523,7 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
     resume = None
-    if RESUME_FILE not in skip and len(case.achievements) >= PARALLEL_PAGES and can_fork():
+    if RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES and can_fork():
         resume = Forked(functools.partial(encode_resume, case, reuse))  # on the core the pages leave free
     with cancelled_on_failure(resume):
         files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
@@ -540,6 +540,14 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 
 # Below this many pages, a second process costs more than it saves.
 PARALLEL_PAGES = 300
+
+
+def to_encode(case: Case, reuse: Reuse | None) -> int:
+    """How many of resume.json's achievements an earlier build did not encode: after an edit,
+    putting the others' text together costs less than starting a process for it."""
+    if reuse is None:
+        return len(case.achievements)
+    return sum(1 for achievement in case.achievements if reuse.fingerprint(achievement) not in reuse.known)
 
 
 def encode_resume(case: Case, reuse: Reuse | None) -> tuple[bytes, dict]:

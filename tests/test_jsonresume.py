@@ -545,3 +545,23 @@ def test_any_record_exports_a_valid_resume_that_imports_back_the_same(tmp_path_f
     assert run_cli("check", "-C", root / "again").status == 0
     assert run_cli("export", "jsonresume", "-C", root / "again", "--audience", audience).stdout == exported
     shutil.rmtree(root)
+
+
+def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same_bytes():
+    from generator.jsonresume import Reuse, resume_bytes
+    from generator.render import site_fingerprints, to_encode
+
+    options = CaseOptions(today=dt.date(2026, 1, 15), audience="internal")
+    record = read_record(PROJECT)
+    case = build_case(record, options)
+    first = Reuse(site_fingerprints().of, {})
+    assert to_encode(case, first) == len(case.achievements) > 1
+    encoded = resume_bytes(case, first)
+    # another build, one title changed: only that achievement is not known
+    edited = dataclasses.replace(case, achievements=(
+        dataclasses.replace(case.achievements[0], title="Another title"), *case.achievements[1:]))
+    again = Reuse(site_fingerprints().of, first.used)
+    assert to_encode(edited, again) == 1
+    assert resume_bytes(edited, again) == resume_bytes(edited) != encoded
+    # what is kept is what the last build used: the old title is encoded again if it comes back
+    assert to_encode(case, Reuse(site_fingerprints().of, again.used)) == 1
