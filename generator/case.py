@@ -119,11 +119,41 @@ class Names:
         return tuple(Reference(collection, i, titles[i]) for i in ids if i in titles)
 
 
-def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.date] | None = None) -> Case:
+class KnownViews:
+    """The achievement views of the last build, given back where nothing they show changed.
+
+    `serve` keeps one for its whole life. An entry parsed from unchanged bytes keeps its
+    model object (the cache of parsed files hands back the same one), so a view made from
+    that very model, the same story and the same references is the view a new build would
+    make: the same object is returned, and what was derived from it before, such as its
+    fingerprint, holds. Only the last build's views are kept.
+    """
+
+    def __init__(self) -> None:
+        self.before: dict = {}
+        self.now: dict = {}
+
+    def start_build(self) -> None:
+        if self.now:
+            self.before, self.now = self.now, {}
+
+    def find(self, key: tuple, model: Any, body: str) -> AchievementView | None:
+        found = self.now.get(key) or self.before.get(key)
+        if found is None or found[0] is not model or found[1] != body:
+            return None
+        self.now[key] = found
+        return found[2]
+
+    def keep(self, key: tuple, model: Any, body: str, view: AchievementView) -> None:
+        self.now[key] = (model, body, view)
+
+
+def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.date] | None = None,
+               known: KnownViews | None = None) -> Case:
     """Filter the record for one audience and period, then derive everything shown.
 
     `updated` says when each file of the record last changed (from git), by path, for
-    records that show it.
+    records that show it; `known` holds views an earlier build made, to reuse.
     """
     updated = updated or {}
     gate = Gate(record, options)
@@ -140,7 +170,7 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     names.projects = {e.id: e.model.title for e in project_entries}
     names.goals = {e.id: e.model.title for e in goal_entries}
 
-    achievements = build_achievements(record, gate, names, updated)
+    achievements = build_achievements(record, gate, names, updated, known)
     if showcase:  # a skill is shown only with an achievement behind it, and named only when shown
         evidenced = {reference.id for achievement in achievements for reference in achievement.competencies}
         names.competencies = {key: name for key, name in names.competencies.items() if key in evidenced}
@@ -176,8 +206,8 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
         assets=collect_assets(record, achievements, projects, feedback))
 
 
-def build_achievements(record: Record, gate: Gate, names: Names,
-                       updated: Mapping[str, dt.date]) -> tuple[AchievementView, ...]:
+def build_achievements(record: Record, gate: Gate, names: Names, updated: Mapping[str, dt.date],
+                       known: KnownViews | None = None) -> tuple[AchievementView, ...]:
     """Newest first; each with its impacts in normalised units and only visible references."""
     achievements = []
     for entry in record.collection("achievements"):
@@ -185,20 +215,27 @@ def build_achievements(record: Record, gate: Gate, names: Names,
         start, end = achievement_span(model)
         if not gate.admits(entry, start, end, tuple(model.tags)):
             continue
-        achievements.append(AchievementView(
-            id=entry.id, title=model.title,
-            date=model.date or model.period.end or model.period.start,
-            period=model.period, summary=model.summary,
-            impacts=tuple(ImpactView(i.metric, normalise_unit(i.unit), i.per, i.value, i.before, i.after)
-                          for i in model.impact),
-            competencies=names.competency_references(model.competencies),
-            projects=names.references("projects", model.projects),
-            goals=names.references("goals", model.goals),
-            tags=tuple(dict.fromkeys(model.tags)), collaborators=tuple(model.collaborators),
-            evidence=tuple(EvidenceView(e.title, e.url, e.file) for e in model.evidence),
-            star=model.star if model.star and any(model.star.model_dump().values()) else None,
-            body=entry.body, featured=model.featured, visibility=model.visibility,
-            updated=updated.get(str(entry.path))))
+        competencies = names.competency_references(model.competencies)
+        projects = names.references("projects", model.projects)
+        goals = names.references("goals", model.goals)
+        last_change = updated.get(str(entry.path))
+        key = (entry.id, competencies, projects, goals, last_change)
+        view = known.find(key, model, entry.body) if known is not None else None
+        if view is None:
+            view = AchievementView(
+                id=entry.id, title=model.title,
+                date=model.date or model.period.end or model.period.start,
+                period=model.period, summary=model.summary,
+                impacts=tuple(ImpactView(i.metric, normalise_unit(i.unit), i.per, i.value, i.before, i.after)
+                              for i in model.impact),
+                competencies=competencies, projects=projects, goals=goals,
+                tags=tuple(dict.fromkeys(model.tags)), collaborators=tuple(model.collaborators),
+                evidence=tuple(EvidenceView(e.title, e.url, e.file) for e in model.evidence),
+                star=model.star if model.star and any(model.star.model_dump().values()) else None,
+                body=entry.body, featured=model.featured, visibility=model.visibility, updated=last_change)
+            if known is not None:
+                known.keep(key, model, entry.body, view)
+        achievements.append(view)
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
     return tuple(achievements)
 

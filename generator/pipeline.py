@@ -41,7 +41,7 @@ from generator.write import (
 )
 
 if TYPE_CHECKING:
-    from generator.case import CaseOptions
+    from generator.case import CaseOptions, KnownViews
     from generator.changes import Changes
     from generator.load import RecordFile
     from generator.model import PartialDate, Settings
@@ -163,13 +163,13 @@ class Dossier:
 
 
 def make_dossier(record: Record, target: Target, history: History, templates: Any, chain: Any,
-                 published: frozenset[str], keep: bool) -> Dossier:
+                 published: frozenset[str], keep: bool, known: KnownViews | None = None) -> Dossier:
     """The dossier's case (the promotion packet, whatever the site is for), rendered."""
     from generator.case import build_case
     from generator.dossier import render_dossier
 
     case = build_case(record, replace(target.options, audience=target.dossier_audience, purpose="promotion"),
-                      history.updated)
+                      history.updated, known)
     since = (changes_since(record, history.since, target.dossier_audience, target.options.today, keep=keep)
              if history.since else None)
     site = render_dossier(case, templates, chain, record.content_dir, record.settings.dossier.paper, history.stamp,
@@ -231,6 +231,7 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
     inputs_key = digest(*(f"{path}\0{content}" for path, content in sorted(input_hashes.items())),
                         *(f"{path}\0{date}" for path, date in sorted(updated.items())))
     history = History(stamp, updated, since)
+    known_views(cache).start_build()
     planned = [render(record, target, request, history, inputs_key, cache, timings, warnings)
                for target in targets]
     results = write(planned, cache, timings)
@@ -448,11 +449,11 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         chain, options = theme_of(record, target)
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
                               cache.part("templates"), options)
-        case = build_case(record, target.options, history.updated)
+        case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
         if request.dossier:
             dossier_job = functools.partial(make_dossier, record, target, history, templates, chain,
-                                            frozenset(case.assets), cache.folder is not None)
+                                            frozenset(case.assets), cache.folder is not None, known_views(cache))
             if can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
                 dossier_child = Elsewhere(markdown, dossier_job)  # made beside the site, from here on
                 dossier_job = dossier_child.result
@@ -483,7 +484,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
-        fingerprints = site_fingerprints()
+        fingerprints = cache.memory["fingerprints"] = site_fingerprints(cache.memory.get("fingerprints"))
         card = plan_site_card(case, chain)
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
                          case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card)
@@ -506,6 +507,13 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace("resume", {**resumes, str(target.folder): reuse.used})
     return site, keys, kept
+
+
+def known_views(cache: Cache) -> KnownViews:
+    """The views the last build in this process made, for this one to reuse."""
+    from generator.case import KnownViews
+
+    return cache.memory.setdefault("views", KnownViews())
 
 
 def theme_of(record: Record, target: Target) -> tuple[Any, dict]:

@@ -134,3 +134,30 @@ def test_a_certification_valid_during_the_period_counts_even_if_earned_before(tm
     })
     names = {c.name for c in build_case(read_record(tmp_path), CaseOptions(today=TODAY)).certifications}
     assert names == {"Still valid", "Never expires", "Earned inside"}
+
+
+def test_known_views_are_given_back_only_for_the_same_model_story_and_links():
+    from generator.case import KnownViews
+
+    record = read_record(CANARY)
+    known = KnownViews()
+    first = build_case(record, CaseOptions(today=TODAY), known=known).achievements
+    known.start_build()
+    again = build_case(record, CaseOptions(today=TODAY), known=known).achievements
+    assert [id(view) for view in again] == [id(view) for view in first]
+    # another reading of the same files makes new models: views are made again, and equal
+    known.start_build()
+    fresh = build_case(read_record(CANARY), CaseOptions(today=TODAY), known=known).achievements
+    assert fresh == first and not {id(view) for view in fresh} & {id(view) for view in first}
+    # what an achievement shows of the entries it links to is part of it: another audience
+    # sees other links, and gets the same view only where they are the same
+    known.start_build()
+    build_case(record, CaseOptions(today=TODAY), known=known)
+    public = {view.id: view for view in build_case(record, CaseOptions(today=TODAY), known=known).achievements}
+    private = build_case(record, CaseOptions(today=TODAY, audience="private"), known=known).achievements
+    links = [(view, public[view.id]) for view in private if view.id in public]
+    assert links
+    for view, seen in links:
+        same_links = (view.projects, view.goals, view.competencies) == (seen.projects, seen.goals, seen.competencies)
+        assert (view is seen) == same_links
+    assert any(view is not seen for view, seen in links)  # the public win links to hidden entries

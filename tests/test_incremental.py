@@ -1,7 +1,9 @@
 """Incremental builds: a build from the cache is byte-identical to a clean one, and touches only what changed."""
 
+import datetime as dt
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import generator.parallel
 import generator.pipeline
 import generator.render
 from generator.cache import Cache, cache_home
+from generator.pipeline import BuildRequest, build
 
 ACHIEVEMENTS = Path("content") / "achievements"
 
@@ -40,10 +43,10 @@ def spooling(request, monkeypatch) -> bool:
     return request.param == "spooled"
 
 
-def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path, spooling):
-    achievements = sample_record / ACHIEVEMENTS
-    assert_cached_equals_clean(sample_record, tmp_path, "first build")
-    steps = [
+def every_kind_of_change(record: Path) -> list:
+    """(name, change) for each kind of change a record goes through, in an order that works."""
+    achievements = record / ACHIEVEMENTS
+    return [
         ("an edited title", lambda: edit(achievements / "2025-03-ci-build-time.md",
                                          "title: Cut CI build time", "title: Cut the CI build time")),
         ("an edited story", lambda: edit(achievements / "2025-03-ci-build-time.md", "people can watch move", "people can watch move. A new line")),
@@ -56,19 +59,55 @@ def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_r
          else edit(achievements / "2025-03-ci-build-time.md", "\n---\n", "\nvisibility: private\n---\n")),
         ("a new file", lambda: shutil.copy(achievements / "2025-06-multi-region-failover.md",
                                            achievements / "2025-07-copy.md")),
-        ("a changed competency name", lambda: edit(sample_record / "content" / "competencies.yaml",
+        ("a changed competency name", lambda: edit(record / "content" / "competencies.yaml",
                                                    "name: ", "name: The ")),
-        ("a record template", lambda: (sample_record / "templates").mkdir() or
-         (sample_record / "templates" / "achievement.html").write_text(
+        # what an achievement shows of the entries it links to changes with them
+        ("a linked project's title", lambda: edit(record / "content" / "projects" / "build-platform.md",
+                                                  "title: Build platform v3", "title: Build platform, third")),
+        ("a linked goal's title", lambda: edit(record / "content" / "goals.yaml", "title: Run dispatch in three",
+                                               "title: Run dispatch in 3")),
+        ("a record template", lambda: (record / "templates").mkdir() or
+         (record / "templates" / "achievement.html").write_text(
              '{% extends "base.html" %}{% block main %}<h1>{{ achievement.title }}</h1>{% endblock %}',
              encoding="utf-8")),
-        ("changed settings", lambda: edit(sample_record / "careerfolio.yaml", "\n", "\ntitle: Another title\n")),
+        ("changed settings", lambda: edit(record / "careerfolio.yaml", "\n", "\ntitle: Another title\n")),
     ]
+
+
+def test_a_cached_build_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path, spooling):
+    assert_cached_equals_clean(sample_record, tmp_path, "first build")
+    steps = every_kind_of_change(sample_record)
     for name, change in steps:
         change()
         assert_cached_equals_clean(sample_record, tmp_path, name)
     # nothing is left where pages waited
     assert not [path.name for path in tmp_path.iterdir() if ".staging-" in path.name]
+
+
+def test_a_build_in_a_warm_process_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path):
+    """As `serve` builds: one cache kept in memory, whose views and fingerprints the next build reuses."""
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "warm", pdf=False, today=dt.date(2026, 1, 15))
+    for name, change in [("first build", lambda: None), *every_kind_of_change(sample_record)]:
+        change()
+        build(request, cache)
+        clean = tmp_path / "clean"
+        build(replace(request, out=clean), Cache())
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(clean), f"after {name}"
+        shutil.rmtree(clean)
+
+
+def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp_path):
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    before = {id(view) for _, _, view in cache.memory["views"].now.values()}
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut CI build time",
+         "title: Cut the CI build time")
+    build(request, cache)
+    made = [view for _, _, view in cache.memory["views"].now.values() if id(view) not in before]
+    assert made and {view.id for view in made} == {"2025-03-ci-build-time"}
+    assert len(cache.memory["views"].now) > len(made)
 
 
 def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling,
