@@ -340,10 +340,13 @@ class Reuse:
         return found
 
 
-def encode_achievement(achievement: AchievementView) -> tuple[str, str]:
-    """An achievement's highlight, and its meta entry as JSON (without `at`, which depends on
-    the others)."""
-    return highlight(achievement), encode(achievement_record(achievement))
+def encode_achievement(achievement: AchievementView) -> tuple[str, bytes]:
+    """An achievement's highlight, and its meta entry as JSON without `at` (which depends on
+    the others) and without its opening brace, indented to its place, in UTF-8: all that
+    putting resume.json together does to an entry an earlier build encoded is put `at` first."""
+    entry = encode(achievement_record(achievement))
+    # each entry's "at" sorts first among its keys: it goes right after the opening brace
+    return highlight(achievement), "\n".join(ENTRY_INDENT + line for line in entry[2:].split("\n")).encode("utf-8")
 
 
 def encode(value: Any) -> str:
@@ -369,10 +372,9 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
     before, after = text.split(json.dumps(ACHIEVEMENTS_SLOT), 1)
     pieces = [before.encode("utf-8"), b"[\n"]
     for index, (at, (_, entry)) in enumerate(zip(places, encoded)):
-        # each entry's "at" sorts first among its keys: put it after the opening brace
-        entry = f'{{\n  "at": {json.dumps(at)},\n' + entry[2:]
-        pieces.append((b",\n" if index else b"") + "\n".join(ENTRY_INDENT + line for line in entry.split("\n"))
-                      .encode("utf-8"))
+        separator = ",\n" if index else ""
+        pieces.append(f'{separator}{ENTRY_INDENT}{{\n{ENTRY_INDENT}  "at": {json.dumps(at)},\n'.encode())
+        pieces.append(entry)
     pieces.append(("\n" + ENTRY_INDENT[:-2] + "]" + after + "\n").encode("utf-8"))
     return b"".join(pieces)
 

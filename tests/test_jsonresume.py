@@ -565,3 +565,20 @@ def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same
     assert resume_bytes(edited, again) == resume_bytes(edited) != encoded
     # what is kept is what the last build used: the old title is encoded again if it comes back
     assert to_encode(case, Reuse(site_fingerprints().of, again.used)) == 1
+
+
+def test_resume_json_is_the_bytes_json_dumps_writes_for_the_whole_document():
+    from generator.jsonresume import (
+        META_KEY,
+        achievement_record,
+        highlight,
+        resume_bytes,
+        resume_document,
+    )
+
+    case = build_case(read_record(PROJECT), CaseOptions(today=dt.date(2026, 1, 15), audience="internal"))
+    document, places = resume_document(case, [highlight(achievement) for achievement in case.achievements])
+    document["meta"][META_KEY]["achievements"] = [
+        {"at": at, **achievement_record(achievement)} for at, achievement in zip(places, case.achievements)]
+    expected = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert len(places) > 1 and resume_bytes(case).decode("utf-8") == expected
