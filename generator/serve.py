@@ -377,6 +377,14 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
                 print(f"careerfolio: {error}", file=stderr)
                 state.publish(problems=[str(error)])
                 return
+            except Exception as error:  # after a save: keep serving, and say it is our bug
+                if event_time is None:
+                    raise  # the first build: the command reports it, and serves nothing
+                message = (f"internal error: {type(error).__name__}: {error} — this is a bug in careerfolio "
+                           "(please report it); still serving the last good build, and watching")
+                print(f"careerfolio: {message}", file=stderr, flush=True)
+                state.publish(problems=[message])
+                return
             state.publish(generation=state.generation + 1)
             # what survives a build is mostly the cache: keep the collector from walking it again
             gc.collect(1)

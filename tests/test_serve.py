@@ -158,6 +158,23 @@ def test_serve_shows_an_edit_then_a_break_then_the_fix(served):
     assert b"15 Mar 2025" in get(server.port, PAGE)[2]
 
 
+def test_a_rebuild_that_fails_unexpectedly_leaves_serve_serving_and_watching(served):
+    server, record = served
+    page = record / "output" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
+    page.unlink()
+    page.mkdir()  # the page cannot be written now: a failure no record problem explains
+    edit(record / ACHIEVEMENT, "title: Cut CI build time", "title: Cut CI build time, again")
+    state = wait_until(lambda: (event := first_event(server.port))["problems"] and event)
+    assert "still serving the last good build" in state["problems"][0]
+    assert any("careerfolio: internal error: IsADirectoryError" in line for line in server.lines)
+    assert server.process.poll() is None and get(server.port, "/")[0] == 200
+
+    page.rmdir()
+    edit(record / ACHIEVEMENT, "title: Cut CI build time, again", "title: Cut CI build time, once more")
+    wait_until(lambda: b"once more" in get(server.port, PAGE)[2])
+    assert not first_event(server.port)["problems"]
+
+
 def test_serve_answers_with_types_folders_and_404s(served):
     server, _ = served
     assert get(server.port, "/css/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
