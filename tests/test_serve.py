@@ -67,6 +67,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_reaches_serve():
+    """Ctrl-C stops serve, as in a terminal. Tests run in the background (`… &` in a script)
+    start with SIGINT ignored, and a child keeps an ignored signal; a handled one is reset
+    to its default in the child, so while these tests run, this process handles it."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 class Served:
     """`careerfolio serve` in a subprocess, with what it printed."""
 
