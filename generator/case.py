@@ -126,16 +126,28 @@ class KnownViews:
     model object (the cache of parsed files hands back the same one), so a view made from
     that very model, the same story and the same references is the view a new build would
     make: the same object is returned, and what was derived from it before, such as its
-    fingerprint, holds. Only the last build's views are kept.
+    fingerprint or its event on the timeline, holds. Only the last build's views are kept.
     """
 
     def __init__(self) -> None:
         self.before: dict = {}
         self.now: dict = {}
+        self.events_before: dict = {}  # id(view) -> (view, its timeline event)
+        self.events_now: dict = {}
 
     def start_build(self) -> None:
         if self.now:
             self.before, self.now = self.now, {}
+        if self.events_now:
+            self.events_before, self.events_now = self.events_now, {}
+
+    def timeline_event(self, view: AchievementView) -> TimelineEvent:
+        """The timeline's event of an achievement: the last build's, for the same view."""
+        found = self.events_now.get(id(view)) or self.events_before.get(id(view))
+        if found is None or found[0] is not view:
+            found = (view, achievement_event(view))
+        self.events_now[id(view)] = found
+        return found[1]
 
     def find(self, key: tuple, model: Any, body: str) -> AchievementView | None:
         found = self.now.get(key) or self.before.get(key)
@@ -183,7 +195,7 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     if showcase:  # skills shown with their evidence; a skill without any is not a gap to show
         competencies = tuple(c for c in competencies if c.achievements)
 
-    timeline = build_timeline(achievements, projects, certifications, learning)
+    timeline = build_timeline(achievements, projects, certifications, learning, known)
     profile = record.profile
     if showcase:
         profile = profile.model_copy(update={"ask": None, "target": None})
@@ -419,10 +431,15 @@ def build_tags(achievements: tuple[AchievementView, ...],
                  for slug in sorted(names))
 
 
-def build_timeline(achievements, projects, certifications, learning) -> tuple[TimelineYear, ...]:
-    events: list[TimelineEvent] = []
-    for a in achievements:
-        events.append(TimelineEvent(a.date, "achievements", a.id, a.title, a.summary or ""))
+def achievement_event(achievement: AchievementView) -> TimelineEvent:
+    return TimelineEvent(achievement.date, "achievements", achievement.id, achievement.title,
+                         achievement.summary or "")
+
+
+def build_timeline(achievements, projects, certifications, learning,
+                   known: KnownViews | None = None) -> tuple[TimelineYear, ...]:
+    events: list[TimelineEvent] = [known.timeline_event(a) if known is not None else achievement_event(a)
+                                   for a in achievements]
     for p in projects:
         if p.period:
             events.append(TimelineEvent(p.period.start, "projects", p.id, p.title,

@@ -145,6 +145,14 @@ def test_known_views_are_given_back_only_for_the_same_model_story_and_links():
     known.start_build()
     again = build_case(record, CaseOptions(today=TODAY), known=known).achievements
     assert [id(view) for view in again] == [id(view) for view in first]
+    # and so does the timeline's event of each
+
+    def achievement_events() -> list:
+        timeline = build_case(record, CaseOptions(today=TODAY), known=known).timeline
+        return [event for year in timeline for event in year.events if event.collection == "achievements"]
+
+    events, events_again = achievement_events(), achievement_events()
+    assert events and all(event is again for event, again in zip(events, events_again, strict=True))
     # another reading of the same files makes new models: views are made again, and equal
     known.start_build()
     fresh = build_case(read_record(CANARY), CaseOptions(today=TODAY), known=known).achievements
