@@ -487,7 +487,8 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         fingerprints = cache.memory["fingerprints"] = site_fingerprints(cache.memory.get("fingerprints"))
         card = plan_site_card(case, chain)
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
-                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card)
+                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card,
+                         known=cache.memory.setdefault(("page keys", str(target.folder)), {}))
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
         resumes: dict = cache.part("resume")

@@ -468,14 +468,17 @@ def site_fingerprints(previous: Fingerprints | None = None) -> Fingerprints:
 
 
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
-              fingerprints: Fingerprints | None = None, card: CardPlan | None = None) -> dict[str, str]:
+              fingerprints: Fingerprints | None = None, card: CardPlan | None = None,
+              known: dict | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
     of the case its templates read: an achievement's page does not change when another
     achievement does, while the lists that show every achievement do. `case_key` stands for
     the whole case (a digest of everything it is built from), for the pages that read it all.
-    The social card's key is its plan's: what it says, in which fonts and colours.
+    The social card's key is its plan's: what it says, in which fonts and colours. `known`
+    maps each page to the parts and key of the last build's, and is brought up to date: a page
+    whose parts are the same keeps its key without digesting them again.
     """
     pages = list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
@@ -499,7 +502,16 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
                                  for field_name in sorted(reads.case_fields))
             elif name in context:
                 parts.append(name.encode() + fingerprints.of(context[name]))
-        keys[page.path] = digest(*parts)
+        if known is None:
+            keys[page.path] = digest(*parts)
+            continue
+        earlier = known.get(page.path)
+        if earlier is None or earlier[0] != parts:
+            earlier = known[page.path] = (parts, digest(*parts))
+        keys[page.path] = earlier[1]
+    if known is not None:
+        for gone in known.keys() - keys.keys():
+            del known[gone]
     # resume.json is made from the whole case, so it changes whenever the case may
     keys[RESUME_FILE] = digest(salt, RESUME_FILE, case_key)
     return keys

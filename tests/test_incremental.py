@@ -216,6 +216,31 @@ def test_page_keys_are_the_same_in_every_process(sample_record):
     assert 0 < written < 10, site_line
 
 
+def test_page_keys_remembered_from_the_last_build_are_the_keys_made_from_nothing(sample_record, tmp_path,
+                                                                                  monkeypatch):
+    from generator.render import CARD_PATH, RESUME_FILE
+
+    made: list[tuple[dict, dict]] = []
+    original = generator.render.page_keys
+
+    def page_keys(*arguments, **options):
+        keys = original(*arguments, **options)
+        made.append((keys, original(*arguments, **{**options, "known": None})))
+        return keys
+
+    monkeypatch.setattr(generator.render, "page_keys", page_keys)
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, dossier=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    for name, change in every_kind_of_change(sample_record)[:5]:
+        change()
+        build(request, cache)
+        remembered, from_nothing = made[-1]
+        assert remembered == from_nothing, f"after {name}"
+    # the last build's pages are remembered, and nothing else
+    assert set(cache.memory[("page keys", str(tmp_path / "out"))]) == set(remembered) - {RESUME_FILE, CARD_PATH}
+
+
 def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample_record, tmp_path, monkeypatch):
     """Pages in two processes and spooled, resume.json in a third, the dossier in a fourth."""
     from generator.cache import Cache
