@@ -4,7 +4,8 @@
 usage: python benchmarks/build.py [N ...] [--runs R] [--hugo] [--no-serve]
 
 careerfolio's modules are compiled first, as an installation has them. Each size is generated
-once by make_record.py (deterministic). Then, each in a fresh process, median of R runs, with peak memory (of the largest process):
+once by make_record.py (deterministic). Then, each in a fresh process, median of R runs, with
+peak memory (of the largest process):
   clean        `build --no-pdf --no-cache` into an empty folder (site and dossier.html)
   unchanged    `build --no-pdf` again, nothing changed
   one edit     `build --no-pdf` after one public achievement's title changed
