@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.cache import is_link_hash
 from generator.load import inside
 from generator.model import PartialDate, Period
 from generator.numbers import ImpactView, normalise_unit, sum_impacts
@@ -134,12 +135,43 @@ class KnownViews:
         self.now: dict = {}
         self.events_before: dict = {}  # id(view) -> (view, its timeline event)
         self.events_now: dict = {}
+        self.digests: Mapping[str, str] = {}
+        self.inputs: dict = {}  # id(view) -> (view, what it was made from, in words)
 
-    def start_build(self) -> None:
+    def start_build(self, digests: Mapping[str, str] | None = None) -> None:
+        """Begin a build of the record whose files have these content digests, by path."""
         if self.now:
             self.before, self.now = self.now, {}
         if self.events_now:
             self.events_before, self.events_now = self.events_now, {}
+        self.digests = digests or {}
+        self.inputs = {}
+
+    def note_inputs(self, entry: Entry, key: tuple, view: AchievementView) -> None:
+        """Say what `view` was made from: its file's bytes (by digest), where the entry sits in
+        the file, and `key`, the rest a view reads. A file reached through a link is left out:
+        its digest is of the link, not of what it leads to."""
+        content = self.digests.get(str(entry.path))
+        if content is None or is_link_hash(content):
+            return
+        entry_id, *links, last_change = key
+        words = [content, repr(entry.origin.prefix), entry_id]
+        for references in links:
+            words.append(str(len(references)))
+            for reference in references:
+                words.extend((reference.collection, reference.id, reference.title))
+        words.append(repr(last_change))
+        self.inputs[id(view)] = (view, words)
+
+    def made_from(self, view: AchievementView) -> list[str] | None:
+        """What this build made `view` from (see `note_inputs`), if it was noted."""
+        found = self.inputs.get(id(view))
+        return found[1] if found is not None and found[0] is view else None
+
+    def event_of(self, view: AchievementView) -> TimelineEvent | None:
+        """The timeline event this build made from `view`, if it made one."""
+        found = self.events_now.get(id(view))
+        return found[1] if found is not None and found[0] is view else None
 
     def timeline_event(self, view: AchievementView) -> TimelineEvent:
         """The timeline's event of an achievement: the last build's, for the same view."""
@@ -247,6 +279,8 @@ def build_achievements(record: Record, gate: Gate, names: Names, updated: Mappin
                 body=entry.body, featured=model.featured, visibility=model.visibility, updated=last_change)
             if known is not None:
                 known.keep(key, model, entry.body, view)
+        if known is not None:
+            known.note_inputs(entry, key, view)
         achievements.append(view)
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
     return tuple(achievements)

@@ -110,6 +110,26 @@ def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp
     assert len(cache.memory["views"].now) > len(made)
 
 
+def test_achievements_are_fingerprinted_by_their_file_and_links_and_a_link_by_what_it_shows(sample_record,
+                                                                                             tmp_path):
+    """A view is fingerprinted by the digest of its file, not pickled; a file reached through a
+    link has the digest of the link, so its view is fingerprinted by what it holds."""
+    achievements = sample_record / ACHIEVEMENTS
+    story = sample_record / "content" / "assets" / "linked-story.md"
+    shutil.copy(achievements / "2025-06-multi-region-failover.md", story)
+    (achievements / "2025-08-linked.md").symlink_to(Path("..") / "assets" / "linked-story.md")
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    known = cache.memory["views"]
+    noted = {view.id for view, _ in known.inputs.values()}
+    assert "2025-08-linked" not in noted and "2025-03-ci-build-time" in noted
+    assert noted == {view.id for _, _, view in known.now.values()} - {"2025-08-linked"}
+    assert_cached_equals_clean(sample_record, tmp_path, "a linked achievement")
+    edit(story, "title: ", "title: Through a link, ")
+    assert_cached_equals_clean(sample_record, tmp_path, "the story a link leads to, edited")
+
+
 def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling,
                                                                                    monkeypatch):
     import multiprocessing
