@@ -477,7 +477,13 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
     """The site of one target: its Markdown first, then every page whose key is not the one
     on disk; return the site, every page's key, and the pages kept as they are."""
     from generator.jsonresume import RESUME_FILE, Reuse
-    from generator.render import page_keys, plan_site_card, render_site, site_fingerprints
+    from generator.render import (
+        page_keys,
+        plan_site_card,
+        plan_site_pages,
+        render_site,
+        site_fingerprints,
+    )
 
     allow_html = record.settings.markdown.allow_html
     with timings.stage("markdown"):
@@ -487,9 +493,10 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         fingerprints = cache.memory["fingerprints"] = site_fingerprints(cache.memory.get("fingerprints"))
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
         card = plan_site_card(case, chain)
+        pages = list(plan_site_pages(case))
         keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
                          case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card,
-                         known=cache.memory.setdefault(("page keys", str(target.folder)), {}))
+                         known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
         resumes: dict = cache.part("resume")
@@ -501,7 +508,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             spool = staging_folder(target.folder / "site")
         try:
             site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card,
-                               spool=spool)
+                               spool=spool, pages=pages)
         except BaseException:
             if spool is not None:
                 shutil.rmtree(spool, ignore_errors=True)
