@@ -7,6 +7,7 @@ in one place. Nothing here imports another module of careerfolio.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class Reference:
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+@functools.lru_cache(maxsize=8192)  # a tag is slugged once per entry that carries it
 def slugify(text: str) -> str:
     """A readable ASCII id for file names and URLs."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
