@@ -110,9 +110,15 @@ class Reference:
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+# what slugify gives back unchanged: most file names are written so
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 @functools.lru_cache(maxsize=8192)  # a tag is slugged once per entry that carries it
 def slugify(text: str) -> str:
     """A readable ASCII id for file names and URLs."""
+    if _SLUG.fullmatch(text):
+        return text
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entry"
 

@@ -3,6 +3,8 @@
 import datetime as dt
 
 from conftest import FIXTURES, write_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.case import CaseOptions, build_case, certification_status, within
 from generator.model import PartialDate
@@ -169,3 +171,15 @@ def test_known_views_are_given_back_only_for_the_same_model_story_and_links():
         same_links = (view.projects, view.goals, view.competencies) == (seen.projects, seen.goals, seen.competencies)
         assert (view is seen) == same_links
     assert any(view is not seen for view, seen in links)  # the public win links to hidden entries
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="abcz09-_. AÉé\u0301", max_size=12))
+def test_a_slug_is_what_the_full_rule_makes_of_any_text(text):
+    import re
+    import unicodedata
+
+    from generator.vocabulary import slugify
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    assert slugify(text) == (re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "entry")
