@@ -310,12 +310,12 @@ class Fingerprints:
         self.memo[id(value)] = (result, value)
         return result
 
-    def take(self, value: Any, inputs: list[str]) -> bytes:
+    def take(self, value: Any, made_from: bytes) -> bytes:
         """Fingerprint `value` by what it was made from instead of by what it holds: for values
-        that are a function of `inputs` (their maker's word), it is cheaper than pickling them,
-        and stands for them as well (equal inputs, equal values; other inputs at worst render
-        a page again)."""
-        result = _blake(b"made from " + digest(*inputs).encode())
+        that are a function of `made_from` (their maker's word), it is cheaper than pickling
+        them, and stands for them as well (equal inputs, equal values; other inputs at worst
+        render a page again)."""
+        result = _blake(b"made from " + made_from)
         self.memo[id(value)] = (result, value)
         return result
 

@@ -526,10 +526,10 @@ def fingerprint_by_inputs(fingerprints: Any, known: KnownViews, case: Case) -> N
         inputs = known.made_from(view)
         if inputs is None:
             continue
-        fingerprints.take(view, inputs)
+        made = fingerprints.take(view, digest(*inputs).encode())
         event = known.event_of(view)
         if event is not None:
-            fingerprints.take(event, ["timeline event", *inputs])
+            fingerprints.take(event, b"its timeline event " + made)
 
 
 def known_views(cache: Cache) -> KnownViews:
