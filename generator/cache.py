@@ -57,7 +57,8 @@ SHARDS = 32
 
 
 def _shard(key: tuple) -> int:
-    return zlib.crc32(str(key[0]).encode("utf-8", "surrogatepass")) % SHARDS
+    # by the key's first item (a path, a text, a fingerprint); a text's beginning will do
+    return zlib.crc32(str(key[0])[:256].encode("utf-8", "surrogatepass")) % SHARDS
 
 
 @dataclass
@@ -96,8 +97,8 @@ class Cache:
         self.changed.add(name)
 
     def sharded(self, name: str) -> dict:
-        """A large part kept in SHARDS files by the first item of each key (a path), so that a
-        change to one entry rewrites one small file, not the whole part."""
+        """A large part kept in SHARDS files by the first item of each key (a path, a text), so
+        that a change to one entry rewrites one small file, not the whole part."""
         if name not in self.parts:
             merged: dict = {}
             for index in range(SHARDS):

@@ -443,7 +443,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     from generator.render import Elsewhere, Templates
 
     allow_html = record.settings.markdown.allow_html
-    markdown_cache: dict = cache.part("markdown").setdefault(allow_html, {})
+    markdown_part = "markdown-html" if allow_html else "markdown"
+    markdown_cache: dict = cache.sharded(markdown_part)
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
         chain, options = theme_of(record, target)
@@ -462,7 +463,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                                           cache, timings)
         with timings.stage("render"):
             dossier = dossier_job() if dossier_job is not None else None
-    cache.replace("markdown", {allow_html: markdown.used_results()})
+    cache.replace_sharded(markdown_part, markdown.used_results())
     cache.replace("templates", templates.analyses)
     pdf, pdf_line = None, "no PDF (--no-pdf)"
     if dossier is not None and request.pdf:
@@ -499,8 +500,10 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                          known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         kept = reusable(target.folder / "site", manifest, keys)
-        resumes: dict = cache.part("resume")
-        reuse = Reuse(fingerprints.of, resumes.get(str(target.folder), {}))
+        resumes: dict = cache.sharded("resume")  # (fingerprint, output folder) -> its encoding
+        folder = str(target.folder)
+        reuse = Reuse(fingerprints.of, {fingerprint: encoded for (fingerprint, kept_for), encoded in resumes.items()
+                                        if kept_for == folder})
         spool = None
         if len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
             check_target(target.folder / "site")
@@ -514,7 +517,8 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                 shutil.rmtree(spool, ignore_errors=True)
             raise
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
-            cache.replace("resume", {**resumes, str(target.folder): reuse.used})
+            cache.replace_sharded("resume", {**{key: encoded for key, encoded in resumes.items() if key[1] != folder},
+                                             **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})
     return site, keys, kept
 
 

@@ -207,6 +207,22 @@ def test_the_cache_lives_outside_the_record(sample_record):
     assert not [path for path in sample_record.rglob("*.pickle")]
 
 
+def test_an_edit_rewrites_a_few_small_files_of_the_cache_not_its_large_parts(sample_record):
+    """The parsed files, the Markdown and resume.json's entries are kept in shards: one story
+    edited rewrites the shards that hold it, not every text the record has."""
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    folder = Cache.for_record(sample_record).folder
+    before = {path.name: path.stat().st_mtime_ns for path in folder.glob("*.pickle")}
+    assert sum(name.startswith("markdown-") for name in before) > 2
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "people can watch move",
+         "people can watch move, and did")
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    rewritten = {path.name for path in folder.glob("*.pickle") if before.get(path.name) != path.stat().st_mtime_ns}
+    for part in ("files-", "markdown-", "resume-"):
+        shards = {name for name in rewritten if name.startswith(part)}
+        assert 0 < len(shards) <= 2, (part, sorted(rewritten))
+
+
 def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     for path in Cache.for_record(sample_record).folder.glob("*.pickle"):
