@@ -386,14 +386,16 @@ def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]
     resume: dict = {"$schema": SCHEMA_URL, "basics": export_basics(case, meta)}
 
     by_project = {project.id: index for index, project in enumerate(case.projects)}
-    projects = [shown_values(PROJECT_FIELDS, project_record(project)) for project in case.projects]
+    project_records = [project_record(project) for project in case.projects]
+    projects = [shown_values(PROJECT_FIELDS, record) for record in project_records]
     role_highlights: list[str] = []
     places = []
     for achievement, shown in zip(case.achievements, highlights):
         home = next((r.id for r in achievement.projects if r.id in by_project), None)
         holder = projects[by_project[home]].setdefault("highlights", []) if home else role_highlights
-        places.append(json_pointer(("projects", by_project[home]) if home else ("work", 0))
-                      + json_pointer(("highlights", len(holder))))
+        # json_pointer's words, written out: numbers and plain keys need no escaping
+        places.append(f"/projects/{by_project[home]}/highlights/{len(holder)}" if home
+                      else f"/work/0/highlights/{len(holder)}")
         holder.append(shown)
 
     work = export_role(case, role_highlights, meta)
@@ -402,8 +404,8 @@ def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]
         meta["work"] = json_pointer(("work", 0))
     resume["projects"] = projects
     meta["achievements"] = ACHIEVEMENTS_SLOT if places else None
-    meta["projects"] = [{"at": json_pointer(("projects", index)), **kept_values(PROJECT_FIELDS, project_record(project))}
-                        for index, project in enumerate(case.projects)]
+    meta["projects"] = [{"at": json_pointer(("projects", index)), **kept_values(PROJECT_FIELDS, record)}
+                        for index, record in enumerate(project_records)]
     export_items(resume, meta, "certificates", "certifications", CERTIFICATION_FIELDS,
                  [certification_record(view) for view in case.certifications])
     export_items(resume, meta, "references", "feedback", FEEDBACK_FIELDS,
