@@ -101,7 +101,7 @@ Manifest = dict  # relative path -> Written
 def still_there(folder: Path, relative: str, written: Written) -> bool:
     """Whether a file is as the last build left it (size and modification time unchanged)."""
     try:
-        status = os.stat(folder / relative)
+        status = os.stat(os.path.join(folder, relative))  # not a Path: asked of every page of a site
     except OSError:
         return False
     return status.st_size == written.size and status.st_mtime_ns == written.mtime_ns
