@@ -283,11 +283,8 @@ class Fingerprints:
     value it has seen alive, so that no id() is reused.
     """
 
-    def __init__(self, shared: frozenset = frozenset(), models: tuple = (), previous: Fingerprints | None = None):
+    def __init__(self, shared: frozenset = frozenset(), models: tuple = ()):
         self.shared = shared
-        # the last build's fingerprints, for the shared values it handed on unchanged (the very
-        # objects: their fingerprints hold, and while `previous` keeps them alive, no id is reused)
-        self.previous = previous.memo if previous is not None else {}
         self.shared_names = tuple(kind.__name__ for kind in shared)
         self.dispatch = {model: _model_as_fields for model in models}
         self.memo: dict[int, tuple[bytes, Any]] = {}
@@ -298,9 +295,7 @@ class Fingerprints:
         if known is not None:
             return known[0]
         kind = type(value)
-        if kind in self.shared and (earlier := self.previous.get(id(value))) is not None and earlier[1] is value:
-            result = earlier[0]
-        elif kind is tuple and value and type(value[0]) in self.shared:
+        if kind is tuple and value and type(value[0]) in self.shared:
             result = _blake(b"t" + b"".join(self.of(item) for item in value))
         elif (holders := self._holders(kind)):
             rest = tuple(getattr(value, name) for name in kind.__dataclass_fields__ if name not in holders)

@@ -491,7 +491,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
-        fingerprints = cache.memory["fingerprints"] = site_fingerprints(cache.memory.get("fingerprints"))
+        fingerprints = site_fingerprints()
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
         card = plan_site_card(case, chain)
         pages = list(plan_site_pages(case))

@@ -461,10 +461,9 @@ def model_classes() -> tuple[type, ...]:
     return tuple(found)
 
 
-def site_fingerprints(previous: Fingerprints | None = None) -> Fingerprints:
-    """Fingerprints of one build's views: made once, shared by the page keys and resume.json;
-    those of the views `previous` fingerprinted are taken from it."""
-    return Fingerprints(SHARED_VIEWS, model_classes(), previous)
+def site_fingerprints() -> Fingerprints:
+    """Fingerprints of one build's views: made once, shared by the page keys and resume.json."""
+    return Fingerprints(SHARED_VIEWS, model_classes())
 
 
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
