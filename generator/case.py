@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cache import is_link_hash
+from generator.cache import digest, is_link_hash
 from generator.load import inside
 from generator.model import PartialDate, Period
 from generator.numbers import ImpactView, normalise_unit, sum_impacts
@@ -140,6 +140,8 @@ class KnownViews:
         self.events_now: dict = {}
         self.digests: Mapping[str, str] = {}
         self.inputs: dict = {}  # id(view) -> (view, what it was made from, in words)
+        self.digests_before: dict = {}  # id(view) -> (view, its words, their digest)
+        self.digests_now: dict = {}
 
     def start_build(self, digests: Mapping[str, str] | None = None) -> None:
         """Begin a build of the record whose files have these content digests, by path."""
@@ -149,6 +151,8 @@ class KnownViews:
             self.events_before, self.events_now = self.events_now, {}
         self.digests = digests or {}
         self.inputs = {}
+        if self.digests_now:
+            self.digests_before, self.digests_now = self.digests_now, {}
 
     def note_inputs(self, entry: Entry, key: tuple, view: AchievementView) -> None:
         """Say what `view` was made from: its file's bytes (by digest), where the entry sits in
@@ -166,10 +170,18 @@ class KnownViews:
         words.append(repr(last_change))
         self.inputs[id(view)] = (view, words)
 
-    def made_from(self, view: AchievementView) -> list[str] | None:
-        """What this build made `view` from (see `note_inputs`), if it was noted."""
+    def inputs_digest(self, view: AchievementView) -> str | None:
+        """A digest of what this build made `view` from (see `note_inputs`): the last build's,
+        when it made the same view from the same words."""
         found = self.inputs.get(id(view))
-        return found[1] if found is not None and found[0] is view else None
+        if found is None or found[0] is not view:
+            return None
+        words = found[1]
+        known = self.digests_now.get(id(view)) or self.digests_before.get(id(view))
+        if known is None or known[0] is not view or known[1] != words:
+            known = (view, words, digest(*words))
+        self.digests_now[id(view)] = known
+        return known[2]
 
     def event_of(self, view: AchievementView) -> TimelineEvent | None:
         """The timeline event this build made from `view`, if it made one."""

@@ -527,10 +527,10 @@ def fingerprint_by_inputs(fingerprints: Any, known: KnownViews, case: Case) -> N
     words of a file's digest and links, where pickling the view (its story with it) cost a
     third of page keys' time."""
     for view in case.achievements:
-        inputs = known.made_from(view)
+        inputs = known.inputs_digest(view)
         if inputs is None:
             continue
-        made = fingerprints.take(view, digest(*inputs).encode())
+        made = fingerprints.take(view, inputs.encode())
         event = known.event_of(view)
         if event is not None:
             fingerprints.take(event, b"its timeline event " + made)
