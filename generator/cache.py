@@ -17,8 +17,9 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,49 @@ def hash_folders(folders: list[Path], files: list[Path], known: dict | None = No
     for folder in folders:
         walk(str(folder))
     return found
+
+
+def rehash_changed(hashes: dict[str, str], changed: Collection[str], folders: list[Path], files: list[Path],
+                   known: dict) -> dict[str, str] | None:
+    """`hashes` (from `hash_folders` over the same places) brought up to date for the files
+    at `changed`, the paths a file watcher saw change; None when only a new walk can tell.
+
+    Serving a large record, walking every folder after each save cost more than the rest of
+    the rebuild. A path is taken only as `hash_folders` would take it: a file it already
+    listed, changed in place or replaced by another file (an editor's atomic save), or a
+    path it would not list at all (a hidden file, a temporary file already gone). A new,
+    removed or linked file, or anything about a folder, needs the walk.
+    """
+    updated = dict(hashes)
+    # a watcher names files by their real path; the hashes, by the places' own
+    placed = [(os.path.realpath(folder) + os.sep, str(folder) + os.sep) for folder in folders]
+    named = {str(file) for file in files}
+    for path in changed:
+        if path not in named:
+            place = next(((real, given) for real, given in placed if path.startswith((real, given))), None)
+            if place is None:
+                if any(folder.startswith(path + os.sep) for pair in placed for folder in pair):
+                    return None  # a folder above the places
+                continue  # outside every place: never read
+            real, given = place
+            inner = path[len(real):] if path.startswith(real) else path[len(given):]
+            if any(part.startswith(".") for part in inner.split(os.sep)):
+                continue  # hidden: never read
+            path = given + inner
+        try:
+            status = os.lstat(path)
+        except OSError:
+            if path in hashes:
+                return None  # removed
+            continue  # came and went, as an editor's temporary file does
+        if path not in hashes or not stat.S_ISREG(status.st_mode) or is_link_hash(hashes[path]):
+            return None  # new, a folder or a link now, or a link before
+        stamp = (status.st_size, status.st_mtime_ns)
+        seen = known.get(path)
+        if seen is None or seen[0] != stamp:
+            seen = known[path] = (stamp, _hash_file(Path(path)))
+        updated[path] = seen[1]
+    return updated
 
 
 def _hash_file(path: Path) -> str:

@@ -19,13 +19,22 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.cache import Cache, build_lock, digest, hash_folders, is_link_hash, tool_digest
+from generator.cache import (
+    LINK_HASH,
+    Cache,
+    build_lock,
+    digest,
+    hash_folders,
+    is_link_hash,
+    rehash_changed,
+    tool_digest,
+)
 from generator.history import last_changes, read_stamp
 from generator.problems import OutputRefused, UsageError
 from generator.vocabulary import SETTINGS_FILE
@@ -178,11 +187,14 @@ def make_dossier(record: Record, target: Target, history: History, templates: An
 
 
 def build(request: BuildRequest, cache: Cache | None = None,
-          waiting: Callable[[str], None] | None = None, save: bool = False) -> BuildResult:
+          waiting: Callable[[str], None] | None = None, save: bool = False,
+          changed: Collection[str] | None = None) -> BuildResult:
     """Build every requested output; reuse from `cache` whatever did not change.
 
     The cache is updated in memory, and written back with `save` (`serve` keeps it warm instead).
     One build of a record runs at a time; `waiting` is told when this one has to wait.
+    `changed` names every file that may have changed since the last build with `cache` (a
+    file watcher's word): the others are not looked at again.
     """
     # A build makes millions of small objects and few cycles, over a large cached heap that
     # the cyclic collector would walk again and again (a second of a large build); reference
@@ -191,7 +203,17 @@ def build(request: BuildRequest, cache: Cache | None = None,
     gc.disable()
     try:
         with build_lock(request.root, waiting):
-            result = _build(request, cache)
+            if cache is not None:
+                # the files changed since the last build that ended well: one that failed may
+                # have read some of them, but the next compares with the last good one
+                since_good = cache.memory.get(CHANGED_SINCE_GOOD)
+                changed = None if changed is None or since_good is None else since_good | set(changed)
+                cache.memory[CHANGED_SINCE_GOOD] = changed
+            else:
+                changed = None
+            result = _build(request, cache, changed)
+            if cache is not None:
+                cache.memory[CHANGED_SINCE_GOOD] = set()
             if save and cache is not None:
                 cache.save()
             return result
@@ -200,7 +222,10 @@ def build(request: BuildRequest, cache: Cache | None = None,
             gc.enable()
 
 
-def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
+CHANGED_SINCE_GOOD = "changed since the last good build"  # a key of `Cache.memory`
+
+
+def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None) -> BuildResult:
     root = request.root.resolve()
     cache = cache if cache is not None else Cache()
     today = request.today or build_date()
@@ -208,8 +233,13 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
     previous = cache.part("build")
     stats = cache.part("stats")
     hashed: dict[str, str] | None = None  # the inputs as they are now, where the last build's are known
+    same_files = False  # and no file came or went since
     if previous.get("request") == request_key:
-        hashed = hash_folders(*previous["places"], stats)
+        if changed is not None:
+            hashed = rehash_changed(previous["inputs"], changed, *previous["places"], stats)
+            same_files = hashed is not None
+        if hashed is None:
+            hashed = hash_folders(*previous["places"], stats)
     if hashed is not None and hashed == previous["inputs"] and _still_current(previous, root, cache):
         return replace(previous["result"], unchanged=True, timings=(), outputs=tuple(
             replace(output, written=0, removed=0, pdf=output.pdf if not output.pdf_made else
@@ -217,7 +247,7 @@ def _build(request: BuildRequest, cache: Cache | None) -> BuildResult:
             for output in previous["result"].outputs))
 
     timings = Timings()
-    reading = read(root, cache, timings, (previous["places"], hashed) if hashed is not None else None)
+    reading = read(root, cache, timings, (previous["places"], hashed, same_files) if hashed is not None else None)
     record, input_hashes = reading.record, reading.hashes
     with timings.stage("read"):
         stamp = read_stamp(record.root) if request.dossier or record.settings.show_updated else None
@@ -279,8 +309,9 @@ class Reading:
 def read(root: Path, cache: Cache, timings: Timings, known: tuple | None = None) -> Reading:
     """Locate the record, hash everything a build reads, and read and validate the record.
 
-    `known` is (places, hashes) just taken for the same record, to be used if the places
-    are still the same. Raise RecordProblems with every problem of the record.
+    `known` is (places, hashes, whether the same files are there as in the last build) just
+    taken for the same record, to be used if the places are still the same. Raise
+    RecordProblems with every problem of the record.
     """
     from generator.validate import locate_record
 
@@ -288,9 +319,11 @@ def read(root: Path, cache: Cache, timings: Timings, known: tuple | None = None)
         root, settings_source, settings, settings_problems = locate_record(root)
         places = input_places(root, settings)
         stats = cache.part("stats")
-        hashes = known[1] if known is not None and known[0] == places else hash_folders(*places, stats)
+        still = known is not None and known[0] == places
+        hashes = known[1] if still else hash_folders(*places, stats)
         cache.replace("stats", {path: stats[path] for path in hashes if path in stats})
-    record = validate(root, settings, settings_source, settings_problems, hashes, cache, timings)
+    record = validate(root, settings, settings_source, settings_problems, hashes, cache, timings,
+                      same_files=still and known[2])
     return Reading(record, places, hashes)
 
 
@@ -323,11 +356,13 @@ def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
 
 
 def validate(root: Path, settings: Settings, settings_source: Any, settings_problems: list[Problem],
-             hashes: dict[str, str], cache: Cache, timings: Timings) -> Record:
+             hashes: dict[str, str], cache: Cache, timings: Timings, same_files: bool = False) -> Record:
     """Read and validate every file of the record, reusing the files whose bytes are unchanged.
 
     `hashes` are the content hashes taken before the build; a file is read only when no
     result is known for its hash, and its result is kept under the hash of the bytes read.
+    With `same_files` (no file or folder came, went or became a link since the last build),
+    the files found by this process's last build are taken again.
     """
     from generator.load import discover_files
     from generator.parallel import Forked, can_fork, cancelled_on_failure
@@ -336,7 +371,13 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     known: dict = cache.sharded("files")
     used: dict = {}
     with timings.stage("read"):
-        files = discover_files(root / settings.content_dir, root)
+        found_before = ("files found", str(root), str(settings.content_dir))
+        files = cache.memory.get(found_before) if same_files else None
+        if files is None:
+            files = discover_files(root / settings.content_dir, root)
+            # found again after any change of a link, which may now lead elsewhere
+            plain = all(not is_link_hash(hashes.get(str(file.path), LINK_HASH)) for file in files)
+            cache.memory[found_before] = files if plain else None
     with timings.stage("validate"):
         found: dict[int, tuple] = {}
         for index, file in enumerate(files):

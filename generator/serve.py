@@ -241,6 +241,9 @@ class Watcher:
         self.last_event = 0.0
         self.lock = threading.Lock()
         self.stopped = threading.Event()
+        # every path seen since the last build began; None once a folder came, went or moved,
+        # which only a walk of the record can follow
+        self.changed: set[str] | None = set()
 
     def relevant(self, path: str) -> bool:
         real = Path(os.path.realpath(path)) if path else None
@@ -255,7 +258,12 @@ class Watcher:
         hidden = any(part.startswith(".") for part in relative.parts)
         return not hidden and not relative.name.endswith(("~", ".swp", ".swx", ".tmp"))
 
-    def notice(self, *paths: str) -> None:
+    def notice(self, *paths: str, folder: bool = False) -> None:
+        with self.lock:
+            if folder:
+                self.changed = None
+            elif self.changed is not None:
+                self.changed.update(path for path in paths if path)
         if not any(self.relevant(path) for path in paths):
             return
         now = time.monotonic()
@@ -277,9 +285,10 @@ class Watcher:
                     if settled or overdue:
                         self.pending.clear()
                         seen = self.last_event
+                        changed, self.changed = self.changed, set()
                         break
                 time.sleep(QUIET_SECONDS / 2)
-            self.rebuild(seen)
+            self.rebuild(seen, changed)
 
     def start(self) -> object:
         from watchdog.events import FileSystemEventHandler
@@ -291,7 +300,10 @@ class Watcher:
             def on_any_event(self, event) -> None:
                 if event.event_type in ("opened", "closed_no_write"):
                     return
-                watcher.notice(str(event.src_path), str(getattr(event, "dest_path", "") or ""))
+                if event.is_directory and event.event_type == "modified":
+                    return  # its files' own events say what changed
+                watcher.notice(str(event.src_path), str(getattr(event, "dest_path", "") or ""),
+                               folder=event.is_directory)
 
         observer = Observer()
         handler = Events()
@@ -304,7 +316,7 @@ class Watcher:
                     scheduled.add(folder)
                     # files written into it before it was watched would be missed: build again (a
                     # build with nothing changed costs a few milliseconds)
-                    watcher.notice(str(folder))
+                    watcher.notice(str(folder), folder=True)
 
         class TopEvents(Events):
             def on_any_event(self, event) -> None:
@@ -361,11 +373,11 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
     cache = Cache.for_record(root)
     build_lock = threading.Lock()
 
-    def rebuild(event_time: float | None) -> None:
+    def rebuild(event_time: float | None, changed: set[str] | None = None) -> None:
         with build_lock:
             started = time.perf_counter()
             try:
-                result = build(request, cache)
+                result = build(request, cache, changed=changed)
             except RecordProblems as error:
                 for problem in error.problems:
                     print(problem.describe(), file=stderr)  # paths an editor in this folder can open

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_bytes
 
+import generator.load
 import generator.parallel
 import generator.pipeline
 import generator.render
@@ -95,6 +96,120 @@ def test_a_build_in_a_warm_process_equals_a_clean_build_after_every_kind_of_chan
         build(replace(request, out=clean), Cache())
         assert tree_bytes(tmp_path / "warm") == tree_bytes(clean), f"after {name}"
         shutil.rmtree(clean)
+
+
+def files_of(record: Path) -> dict[str, tuple[int, int]]:
+    """Every file under the record, by its real path, with its size and modification time."""
+    found = {}
+    for folder, _, names in os.walk(os.path.realpath(record)):
+        for name in names:
+            path = os.path.join(folder, name)
+            status = os.lstat(path)
+            found[path] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def test_a_warm_build_told_what_changed_equals_a_clean_build_after_every_kind_of_change(sample_record, tmp_path):
+    """As `serve` builds: told by the watcher which files changed, it looks at nothing else."""
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "warm", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    steps = every_kind_of_change(sample_record)
+    # an editor's atomic save: the new text goes to a file beside it, which then takes its name
+    story = sample_record / ACHIEVEMENTS / "2025-06-multi-region-failover.md"
+    swap = story.with_name(".2025-06-multi-region-failover.md.swp")
+    steps.insert(2, ("an atomic save", lambda: (
+        swap.write_bytes(b"swap"), story.with_suffix(".tmp").write_text(
+            story.read_text(encoding="utf-8").replace("title: ", "title: Saved whole, ", 1), encoding="utf-8"),
+        story.with_suffix(".tmp").replace(story))))
+    for name, change in steps:
+        before = files_of(sample_record)
+        change()
+        after = files_of(sample_record)
+        changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+        changed.add(str(story.with_suffix(".tmp")))  # there a moment, as the watcher saw it
+        build(request, cache, changed=changed)
+        clean = tmp_path / "clean"
+        build(replace(request, out=clean), Cache())
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(clean), f"after {name}"
+        shutil.rmtree(clean)
+
+
+def test_a_warm_build_takes_the_watchers_word_for_what_changed(sample_record, tmp_path, monkeypatch):
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    page = tmp_path / "out" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
+    build(request, cache)
+    found = []
+    monkeypatch.setattr(generator.load, "discover_files",
+                        lambda *arguments, original=generator.load.discover_files: found.append(1) or
+                        original(*arguments))
+    story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
+    edit(story, "title: Cut CI build time", "title: Cut the CI build time")
+    assert build(request, cache, changed=set()).unchanged  # nothing named: nothing looked at
+    assert b"Cut the CI build time" not in page.read_bytes()
+    build(request, cache, changed={str(story)})
+    assert b"Cut the CI build time" in page.read_bytes()
+    assert not found  # the same files as before: not looked for again
+    shutil.copy(story, story.with_name("2025-09-copy.md"))
+    build(request, cache, changed={str(story.with_name("2025-09-copy.md"))})
+    assert found
+
+
+def test_what_changed_before_a_failed_warm_build_is_taken_by_the_next(sample_record, tmp_path):
+    """A build that fails on one file read the others' new bytes; the next compares with the
+    last good build, so it must look at them again though the watcher names only the fix."""
+    from generator.problems import RecordProblems
+
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    page = tmp_path / "out" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
+    build(request, cache)
+    story, other = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", \
+        sample_record / ACHIEVEMENTS / "2025-06-multi-region-failover.md"
+    edit(story, "title: Cut CI build time", "title: Cut the CI build time")
+    edit(other, "period: {start: 2024-11", "period: {start: 2024-13")
+    with pytest.raises(RecordProblems):
+        build(request, cache, changed={str(story), str(other)})
+    edit(other, "period: {start: 2024-13", "period: {start: 2024-11")
+    build(request, cache, changed={str(other)})
+    assert b"Cut the CI build time" in page.read_bytes()
+
+
+def test_rehashing_what_a_watcher_names_gives_the_hashes_of_a_walk(tmp_path):
+    from generator.cache import hash_folders, rehash_changed
+
+    content, real = tmp_path / "content", tmp_path / "real-themes"
+    (content / "achievements").mkdir(parents=True)
+    (real / "default").mkdir(parents=True)
+    (tmp_path / "themes").symlink_to(real)  # a place reached through a link: a watcher names the real path
+    for path in (content / "achievements" / "a.md", content / "profile.yaml", real / "default" / "home.html"):
+        path.write_text("one", encoding="utf-8")
+    places = ([content, tmp_path / "themes"], [tmp_path / "careerfolio.yaml"])
+    stats: dict = {}
+    hashes = hash_folders(*places, stats)
+    assert rehash_changed(hashes, [], *places, stats) == hashes
+    (content / "achievements" / "a.md").write_text("two", encoding="utf-8")
+    (real / "default" / "home.html").write_text("two", encoding="utf-8")
+    (content / "achievements" / ".a.md.swp").write_text("swap", encoding="utf-8")
+    named = [str(content / "achievements" / "a.md"), str(real / "default" / "home.html"),
+             str(content / "achievements" / ".a.md.swp"), str(content / "gone.tmp"), str(tmp_path / "README.md")]
+    rehashed = rehash_changed(hashes, named, *places, stats)
+    assert rehashed == hash_folders(*places, {}) != hashes
+    hashes = rehashed
+    (tmp_path / "careerfolio.yaml").write_text("title: T\n", encoding="utf-8")  # listed, though it was missing
+    assert rehash_changed(hashes, [str(tmp_path / "careerfolio.yaml")], *places, stats) == hash_folders(*places, {})
+    # what only a walk can follow
+    (content / "achievements" / "b.md").write_text("new", encoding="utf-8")
+    assert rehash_changed(hashes, [str(content / "achievements" / "b.md")], *places, stats) is None
+    (content / "profile.yaml").unlink()
+    assert rehash_changed(hashes, [str(content / "profile.yaml")], *places, stats) is None
+    (content / "achievements" / "a.md").unlink()
+    (content / "achievements" / "a.md").symlink_to(content / "achievements" / "b.md")
+    assert rehash_changed(hashes, [str(content / "achievements" / "a.md")], *places, stats) is None
+    (content / "goals").mkdir()
+    assert rehash_changed(hashes, [str(content / "goals")], *places, stats) is None
+    assert rehash_changed(hashes, [str(tmp_path)], *places, stats) is None  # a folder above them all
 
 
 def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp_path):

@@ -331,6 +331,27 @@ def test_a_templates_folder_made_while_serving_is_picked_up(served):
     wait_until(lambda: b"Own template: Cut CI build time" in get(server.port, PAGE)[2])
 
 
+def test_serve_follows_atomic_saves_new_files_and_removed_ones(served):
+    """Each kind of save a watcher reports differently: a file replaced by another (editors'
+    atomic save, with a swap file beside it), a new file, a removed one."""
+    server, record = served
+    story = record / ACHIEVEMENT
+    (story.parent / ".2025-03-ci-build-time.md.swp").write_bytes(b"swap")
+    replacement = story.with_suffix(".tmp")
+    replacement.write_text(story.read_text(encoding="utf-8").replace("title: Cut CI build time",
+                                                                     "title: Saved whole"), encoding="utf-8")
+    replacement.replace(story)
+    wait_until(lambda: b"Saved whole" in get(server.port, PAGE)[2])
+    copy = story.with_name("2025-09-copied.md")
+    copy.write_text(story.read_text(encoding="utf-8").replace("title: Saved whole", "title: A copy"),
+                    encoding="utf-8")
+    wait_until(lambda: get(server.port, "/achievements/2025-09-copied/")[0] == 200)
+    edit(story, "title: Saved whole", "title: Saved in place")
+    wait_until(lambda: b"Saved in place" in get(server.port, PAGE)[2])
+    copy.unlink()
+    wait_until(lambda: get(server.port, "/achievements/2025-09-copied/")[0] == 404)
+
+
 def test_serve_a_variant_with_its_dossier_and_pdf(sample_record):
     server = Served(sample_record, "--variant", "platform-jobs", "--pdf")
     try:
