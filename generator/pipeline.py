@@ -489,8 +489,11 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
         chain, options = theme_of(record, target)
+        # macros' output kept in this process (serve) for builds of the same kind
+        fragments = cache.memory.setdefault("fragments", {}).setdefault(
+            digest(tool_digest(), str(allow_html), repr(sorted(options.items())), repr(target.options)), {})
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
-                              cache.part("templates"), options)
+                              cache.part("templates"), options, fragments)
         case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
         if request.dossier:
@@ -532,7 +535,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
         markdown.prerender(sorted(bodies))
     with timings.stage("render"):
-        fingerprints = site_fingerprints()
+        fingerprints = templates.fragments.fingerprints = site_fingerprints()
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
         card = plan_site_card(case, chain)
         pages = list(plan_site_pages(case))

@@ -112,6 +112,8 @@ class ContainedLoader(jinja2.FileSystemLoader):
     def __init__(self, searchpath: list[str], namespaces: dict[str, Path] | None = None):
         super().__init__(searchpath)
         self.namespaces = {name: jinja2.FileSystemLoader(str(folder)) for name, folder in (namespaces or {}).items()}
+        self.sources: dict[str, str] = {}  # file name -> the source last loaded from it
+        self.real_folders = tuple(os.path.realpath(folder) + os.sep for folder in self.searchpath)
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         theme, _, rest = template.partition("/")
@@ -120,10 +122,11 @@ class ContainedLoader(jinja2.FileSystemLoader):
         else:
             source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
-        if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
+        if not real.startswith(self.real_folders):
             raise RecordProblems([Problem(Path(filename), 1, 1, "this template is a link to a place outside its "
                                           "folder, which careerfolio never reads",
                                           "copy the template itself into the folder")])
+        self.sources[filename] = source
         return source, filename, uptodate
 
 
@@ -317,11 +320,13 @@ class Templates:
 
     `analyses` maps a template's source digest to what it reads; the pipeline keeps it
     between builds, since parsing templates costs more than rendering a few pages.
+    `fragments` holds the macro calls rendered through `cached` (see `Fragments`), to be
+    kept by a process that builds again with the same theme options.
     """
 
     def __init__(self, chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
                  bytecode_folder: Path | None = None, analyses: dict | None = None,
-                 options: dict[str, Any] | None = None):
+                 options: dict[str, Any] | None = None, fragments: dict | None = None):
         self.markdown = markdown
         self.environment = make_environment(chain, record_root, markdown, bytecode_folder)
         # the theme's options, its defaults under the record's choices (see themes.resolve_options)
@@ -331,6 +336,8 @@ class Templates:
         self.compiled: dict[str, jinja2.Template] = {}
         self.reads_cache: dict[str, TemplateReads] = {}
         self.analyses = analyses if analyses is not None else {}
+        self.fragments = Fragments(self.environment, fragments, self.analyses)
+        self.environment.globals["cached"] = self.fragments.call
 
     def get(self, name: str) -> jinja2.Template:
         template = self.compiled.get(name)
@@ -389,6 +396,183 @@ class Templates:
                               digest(*sorted(sources)))
         self.reads_cache[name] = reads
         return reads
+
+
+class Fragments:
+    """The `cached(macro, ...)` of templates: a macro's output kept by what it is made from.
+
+    A row of an achievement appears on the list of achievements, its year, each of its tags
+    and competencies, and its project: rendered once per build for each depth of page (its
+    links are relative) instead of once for each, and in `serve` once per change. The key is
+    the macro's source, its name, the fingerprints of its arguments and what the filters read
+    of the page: its root, its assets' root, the site's address. A macro that reads anything
+    else of the page, or reaches for other templates, is simply called: the output is the
+    same either way, only slower.
+    """
+
+    # kept between builds up to this many; then begun again
+    LIMIT = 60_000
+
+    def __init__(self, environment: jinja2.Environment, kept: dict | None = None, analyses: dict | None = None):
+        self.environment = environment
+        self.kept = kept if kept is not None else {}
+        if len(self.kept) > self.LIMIT:
+            self.kept.clear()
+        self.fingerprints: Fingerprints | None = None  # the build's, shared with the page keys
+        self.reads: dict[tuple[str, str], tuple | None] = {}  # (file, macro) -> (source digest, names it reads)
+        # ("macros", source digest) -> {macro: names it reads}, kept between builds like the templates'
+        self.analyses = analyses if analyses is not None else {}
+
+        def call(context: jinja2.runtime.Context, macro: Any, *arguments: Any, **keywords: Any) -> Any:
+            return self._call(context, macro, *arguments, **keywords)
+
+        self.call = jinja2.pass_context(call)
+
+    def _call(self, context: jinja2.runtime.Context, macro: Any, *arguments: Any, **keywords: Any) -> Any:
+        if not isinstance(macro, jinja2.runtime.Macro):
+            raise TypeError(f"cached() takes a macro, such as ui.achievement_row, not {type(macro).__name__}")
+        key = self._key(context, macro, arguments, keywords)
+        if key is None:
+            return macro(*arguments, **keywords)
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = macro(*arguments, **keywords)
+        return found
+
+    def _key(self, context: jinja2.runtime.Context, macro: jinja2.runtime.Macro, arguments: tuple,
+             keywords: dict) -> tuple | None:
+        filename = macro._func.__code__.co_filename
+        found = self.reads.get((filename, macro.name), False)
+        if found is False:
+            source = getattr(self.environment.loader, "sources", {}).get(filename)
+            found = None
+            if source is not None:
+                source_digest = digest(filename, source)
+                macros = self.analyses.get(("macros", source_digest))
+                if macros is None:
+                    tree = self.environment.parse(source)
+                    macros = self.analyses["macros", source_digest] = {
+                        node.name: macro_reads(tree, node.name) for node in tree.body
+                        if isinstance(node, jinja2.nodes.Macro)}
+                found = (source_digest, macros.get(macro.name))
+            self.reads[(filename, macro.name)] = found
+        if found is None or found[1] is None:
+            return None
+        source_digest, names = found
+        globals_ = self.environment.globals
+        if any(name not in globals_ or context.resolve_or_missing(name) is not globals_[name] for name in names):
+            return None  # it reads the page: its output is the page's own
+        fingerprints = self.fingerprints
+        if fingerprints is None:
+            fingerprints = self.fingerprints = site_fingerprints()
+        case = context.resolve_or_missing("case")
+        return (source_digest, macro.name, context.resolve_or_missing("root"), context.resolve_or_missing("asset_root"),
+                getattr(case, "base_url", None), *(fingerprints.of(argument) for argument in arguments),
+                *(name.encode() + fingerprints.of(value) for name, value in sorted(keywords.items())))
+
+
+def macro_reads(tree: jinja2.nodes.Template, name: str) -> frozenset[str] | None:
+    """The names the macro `name` of a template, with the macros beside it that it calls, reads
+    from the page (a superset); None when it reaches further: it includes or imports, or is
+    not a macro of the template's top level."""
+    macros = {node.name: node for node in tree.body if isinstance(node, jinja2.nodes.Macro)}
+    reads: set[str] = set()
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        macro = macros.get(current)
+        if macro is None:
+            return None
+        found: set[str] = set()
+        bound = {argument.name for argument in macro.args} | {"caller", "varargs", "kwargs"}
+        for default in macro.defaults:
+            _expression_reads(default, bound, found)
+        if not _statement_reads(macro.body, bound, found):
+            return None
+        pending.extend(other for other in found if other in macros)  # a macro beside it: what it reads too
+        reads.update(other for other in found if other not in macros)
+    return frozenset(reads)
+
+
+def _expression_reads(node: jinja2.nodes.Node, bound: set[str], found: set[str]) -> None:
+    for name in node.find_all(jinja2.nodes.Name):
+        if name.ctx == "load" and name.name not in bound:
+            found.add(name.name)
+    if isinstance(node, jinja2.nodes.Name) and node.ctx == "load" and node.name not in bound:
+        found.add(node.name)
+
+
+def _targets(target: jinja2.nodes.Node, bound: set[str], found: set[str]) -> set[str]:
+    """The names an assignment's target binds; a namespace it writes into is read."""
+    for reference in ([target] if isinstance(target, jinja2.nodes.NSRef) else []) + \
+            list(target.find_all(jinja2.nodes.NSRef)):
+        if reference.name not in bound:
+            found.add(reference.name)
+    names = {node.name for node in target.find_all(jinja2.nodes.Name)}
+    if isinstance(target, jinja2.nodes.Name):
+        names.add(target.name)
+    return names
+
+
+def _statement_reads(body: list, outer: set[str], found: set[str]) -> bool:
+    """Add the names `body` reads that it does not bind itself to `found`, scope by scope as
+    Jinja resolves them; False for a statement this does not follow."""
+    nodes = jinja2.nodes
+    bound = set(outer)  # a `set` binds from there on, in this scope only
+    for node in body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                _expression_reads(child, bound, found)
+        elif isinstance(node, nodes.For):
+            _expression_reads(node.iter, bound, found)
+            inner = bound | _targets(node.target, bound, found) | {"loop"}
+            if node.test is not None:
+                _expression_reads(node.test, inner, found)
+            if node.recursive or not _statement_reads(node.body, inner, found) or \
+                    not _statement_reads(node.else_, bound, found):
+                return False
+        elif isinstance(node, nodes.If):
+            _expression_reads(node.test, bound, found)
+            branches = [node.body, node.else_] + [branch.body for branch in node.elif_]
+            for branch in node.elif_:
+                _expression_reads(branch.test, bound, found)
+            if not all(_statement_reads(branch, bound, found) for branch in branches):
+                return False
+        elif isinstance(node, nodes.Assign):
+            _expression_reads(node.node, bound, found)
+            bound |= _targets(node.target, bound, found)
+        elif isinstance(node, nodes.AssignBlock):
+            if node.filter is not None:
+                _expression_reads(node.filter, bound, found)
+            if not _statement_reads(node.body, bound, found):
+                return False
+            bound |= _targets(node.target, bound, found)
+        elif isinstance(node, nodes.With):
+            for value in node.values:
+                _expression_reads(value, bound, found)
+            inner = set(bound)
+            for target in node.targets:
+                inner |= _targets(target, bound, found)
+            if not _statement_reads(node.body, inner, found):
+                return False
+        elif isinstance(node, nodes.FilterBlock):
+            _expression_reads(node.filter, bound, found)
+            if not _statement_reads(node.body, bound, found):
+                return False
+        elif isinstance(node, (nodes.Scope, nodes.ScopedEvalContextModifier)):
+            if isinstance(node, nodes.ScopedEvalContextModifier):
+                for option in node.options:
+                    _expression_reads(option.value, bound, found)
+            if not _statement_reads(node.body, bound, found):
+                return False
+        elif isinstance(node, nodes.ExprStmt):
+            _expression_reads(node.node, bound, found)
+        elif not isinstance(node, (nodes.Continue, nodes.Break)):
+            return False  # includes, imports, calls with a body, macros within macros, blocks
+    return True
 
 
 def analyse_template(tree: jinja2.nodes.Template) -> tuple[frozenset, frozenset | None, tuple]:

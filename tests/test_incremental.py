@@ -225,6 +225,30 @@ def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp
     assert len(cache.memory["views"].now) > len(made)
 
 
+def test_a_warm_build_renders_again_only_the_rows_that_show_what_changed(sample_record, tmp_path, monkeypatch):
+    made: list[str] = []
+    original = generator.render.Fragments._call
+
+    def counted(self, context, macro, *arguments, **keywords):
+        before = len(self.kept)
+        result = original(self, context, macro, *arguments, **keywords)
+        if len(self.kept) > before:
+            made.append(macro.name)
+        return result
+
+    monkeypatch.setattr(generator.render.Fragments, "_call", counted)
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    assert "achievement_row" in made
+    made.clear()
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut CI build time",
+         "title: Cut the CI build time")
+    build(request, cache)
+    # its row on pages one and two folders deep, and its year's events on the timeline
+    assert sorted(made) == ["achievement_row", "achievement_row", "timeline_events"], made
+
+
 def test_achievements_are_fingerprinted_by_their_file_and_links_and_a_link_by_what_it_shows(sample_record,
                                                                                              tmp_path):
     """A view is fingerprinted by the digest of its file, not pickled; a file reached through a

@@ -109,3 +109,80 @@ def test_removing_the_records_templates_after_a_build_still_builds(tmp_path):
     (root / "templates").rmdir()
     result = run_cli("build", "-C", root, "--no-pdf")
     assert result.status == 0, result.stderr
+
+
+def test_cached_finds_what_a_macro_reads_of_the_page_scope_by_scope():
+    import jinja2
+
+    from generator.render import macro_reads
+
+    tree = jinja2.Environment().parse("""\
+{% macro row(item, label=item.title) %}{{ label }}{% for tag in item.tags %}{{ tag }}{{ loop.index }}{% endfor %}\
+{{ tag }}{{ chips(item) }}{% endmacro %}
+{% macro chips(item) %}{% set shown = item.shown %}{{ shown }}{% if item %}{% set later = 1 %}{% endif %}\
+{{ later }}{% with inner = 2 %}{{ inner }}{% endwith %}{{ inner }}{% endmacro %}
+{% macro pure(item) %}<b>{{ item.title|upper }}</b>{% endmacro %}
+{% macro reaching(item) %}{% include "other.html" %}{% endmacro %}
+{% macro calling(item) %}{{ reaching(item) }}{% endmacro %}""")
+    # a loop's variable outside its loop, a `set` in one branch, a `with` after its end: the page's
+    assert macro_reads(tree, "row") == {"tag", "later", "inner"}
+    assert macro_reads(tree, "pure") == frozenset()
+    assert macro_reads(tree, "reaching") is None and macro_reads(tree, "calling") is None
+    assert macro_reads(tree, "missing") is None
+
+
+def test_cached_gives_the_bytes_of_calling_the_macro_each_time(sample_record, tmp_path, monkeypatch):
+    import generator.render
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    calls = {"made": 0, "kept": 0}
+    original = generator.render.Fragments._call
+
+    def counted(self, context, macro, *arguments, **keywords):
+        before = len(self.kept)
+        result = original(self, context, macro, *arguments, **keywords)
+        calls["made" if len(self.kept) > before else "kept"] += 1
+        return result
+
+    monkeypatch.setattr(generator.render.Fragments, "_call", counted)
+    settings = (sample_record / "careerfolio.yaml").read_text(encoding="utf-8")
+    for theme in ("default", "classic"):
+        request = BuildRequest(sample_record, audience="internal", pdf=False, out=tmp_path / f"cached-{theme}")
+        (sample_record / "careerfolio.yaml").write_text(f"{settings}\ntheme: {theme}\n", encoding="utf-8")
+        build(request, Cache())
+        assert calls["kept"] > calls["made"] > 0  # rows on several lists: rendered once each
+        with monkeypatch.context() as uncached:
+            uncached.setattr(generator.render.Fragments, "_key", lambda *arguments: None)
+            build(BuildRequest(sample_record, audience="internal", pdf=False, out=tmp_path / f"called-{theme}"),
+                  Cache())
+        assert tree_bytes(tmp_path / f"cached-{theme}") == tree_bytes(tmp_path / f"called-{theme}")
+
+
+def test_a_macro_that_reads_the_page_is_called_on_each_page(tmp_path):
+    root = write_record(tmp_path, {
+        **RECORD,
+        "content/achievements/a.md": "---\ntitle: Cut build time\ndate: 2025-03-14\ntags: [speed, ci]\n---\nStory.\n",
+        "templates/tag.html": """\
+            {% extends "default/tag.html" %}
+            {% macro own(achievement) %}<p class="own">{{ achievement.title }} under {{ page.title }}</p>{% endmacro %}
+            {% macro plain(achievement) %}<p class="plain">{{ achievement.title }}</p>{% endmacro %}
+            {% block main %}{% for achievement in tag.achievements %}{{ cached(own, achievement) }}\
+            {{ cached(plain, achievement) }}{% endfor %}{% endblock %}
+            """})
+    result = run_cli("build", "-C", root, "--no-pdf")
+    assert result.status == 0, result.stderr
+    for tag in ("speed", "ci"):
+        page = (root / f"output/site/tags/{tag}/index.html").read_text(encoding="utf-8")
+        assert '<p class="own">Cut build time under' in page and tag in page.split('class="own">')[1].split("</p>")[0]
+        assert '<p class="plain">Cut build time</p>' in page
+
+
+def test_cached_of_what_is_not_a_macro_is_a_located_problem(tmp_path):
+    root = write_record(tmp_path, {**RECORD, "templates/home.html": """\
+        {% extends "default/home.html" %}
+        {% block main %}{{ cached(page_path, "tags") }}{% endblock %}
+        """})
+    result = run_cli("build", "-C", root, "--no-pdf")
+    assert result.status == 1 and "Traceback" not in result.stderr
+    assert "templates/home.html:2:1" in result.stderr and "cached() takes a macro" in result.stderr
