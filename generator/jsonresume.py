@@ -364,7 +364,7 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
     `json.dumps(…, ensure_ascii=False, indent=2, sort_keys=True)` writes them."""
     encoded = [reuse.encoded(a) if reuse is not None else encode_achievement(a) for a in case.achievements]
     document, places = resume_document(case, [shown for shown, _ in encoded])
-    text = encode(document)
+    text = encode_with_highlights(document)
     if not places:
         return (text + "\n").encode("utf-8")
     # Put together as UTF-8 pieces joined once: at 10,000 achievements the list is tens of
@@ -377,6 +377,27 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
         pieces.append(entry)
     pieces.append(("\n" + ENTRY_INDENT[:-2] + "]" + after + "\n").encode("utf-8"))
     return b"".join(pieces)
+
+
+HIGHLIGHTS_INDENT = " " * 8  # projects[i].highlights[j] and work[0].highlights[j] sit four levels deep
+
+
+def encode_with_highlights(document: dict) -> str:
+    """`encode(document)`, with the highlights' lists (one line per achievement) written
+    apart: JSON's indenting encoder is Python, a string alone is encoded in C."""
+    lists = []
+    for entry in [*document.get("projects", ()), *document.get("work", ())]:
+        if entry.get("highlights"):
+            lists.append(entry["highlights"])
+            entry["highlights"] = f"\x00highlights {len(lists) - 1}\x00"  # no text of the record holds \x00
+    text = encode(document)
+    pieces, rest = [], text
+    for index, highlights in enumerate(lists):
+        before, rest = rest.split(json.dumps(f"\x00highlights {index}\x00"), 1)
+        pieces.extend((before, "[\n", ",\n".join(HIGHLIGHTS_INDENT + json.dumps(shown, ensure_ascii=False)
+                                                 for shown in highlights), "\n", HIGHLIGHTS_INDENT[:-2], "]"))
+    pieces.append(rest)
+    return "".join(pieces)
 
 
 def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]:
