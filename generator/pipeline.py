@@ -222,7 +222,8 @@ def build(request: BuildRequest, cache: Cache | None = None,
             gc.enable()
 
 
-CHANGED_SINCE_GOOD = "changed since the last good build"  # a key of `Cache.memory`
+CHANGED_SINCE_GOOD = "changed since the last good build"  # keys of `Cache.memory`
+LIVE_FINGERPRINTS = "fingerprints of this build's values"
 
 
 def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None) -> BuildResult:
@@ -262,8 +263,14 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
                         *(f"{path}\0{date}" for path, date in sorted(updated.items())))
     history = History(stamp, updated, since)
     known_views(cache).start_build(input_hashes)
+    cache.memory[LIVE_FINGERPRINTS] = set()
     planned = [render(record, target, request, history, inputs_key, cache, timings, warnings)
                for target in targets]
+    with timings.stage("render"):
+        from generator.render import keep_live_fragments
+
+        cache.replace_sharded("fragments", keep_live_fragments(cache.sharded("fragments"),
+                                                               cache.memory.pop(LIVE_FINGERPRINTS)))
     results = write(planned, cache, timings)
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
@@ -489,11 +496,9 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
         chain, options = theme_of(record, target)
-        # macros' output kept in this process (serve) for builds of the same kind
-        fragments = cache.memory.setdefault("fragments", {}).setdefault(
-            digest(tool_digest(), str(allow_html), repr(sorted(options.items())), repr(target.options)), {})
-        templates = Templates(chain, record.root, markdown, cache.bytecode_folder(),
-                              cache.part("templates"), options, fragments)
+        templates = Templates(chain, record.root, markdown, cache.bytecode_folder(), cache.part("templates"),
+                              options, dict(cache.sharded("fragments")),
+                              digest(str(allow_html), repr(sorted(options.items()))))
         case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
         if request.dossier:
@@ -509,6 +514,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             dossier = dossier_job() if dossier_job is not None else None
     cache.replace_sharded(markdown_part, markdown.used_results())
     cache.replace("templates", templates.analyses)
+    cache.replace_sharded("fragments", templates.fragments.kept)
     pdf, pdf_line = None, "no PDF (--no-pdf)"
     if dossier is not None and request.pdf:
         with timings.stage("pdf"):
@@ -560,6 +566,8 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             if spool is not None:
                 shutil.rmtree(spool, ignore_errors=True)
             raise
+        # every value of the case, and of whatever the pages showed: what fragments may be kept for
+        cache.memory.setdefault(LIVE_FINGERPRINTS, set()).update(found for found, _ in fingerprints.memo.values())
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace_sharded("resume", {**{key: encoded for key, encoded in resumes.items() if key[1] != folder},
                                              **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})

@@ -63,6 +63,13 @@ GLOBALS = {
     "titles": "`dict[str, str]` — each section's default title",
     "is_currency": "`is_currency(unit)` — whether a unit is a currency code",
     "theme_options": "`dict` — the theme's options as the record sets them (see theme.yaml)",
+    "cached": "`cached(macro, *arguments)` — the macro called with these arguments, its output kept for every "
+              "other call with equal arguments on a page of the same depth, in this build and, through the "
+              "build cache, in the next ones (as Hugo's `partialCached`). The default theme shows each "
+              "achievement's row with `{{ cached(ui.achievement_row, achievement) }}`: rendered once, not once "
+              "for every list, tag, competency and year that shows it. A macro that reads anything of the page "
+              "besides its arguments (`page`, `case`, a variable set outside it) or includes or imports a "
+              "template is called as usual each time: the output is the same either way",
 }
 
 

@@ -320,13 +320,13 @@ class Templates:
 
     `analyses` maps a template's source digest to what it reads; the pipeline keeps it
     between builds, since parsing templates costs more than rendering a few pages.
-    `fragments` holds the macro calls rendered through `cached` (see `Fragments`), to be
-    kept by a process that builds again with the same theme options.
+    `fragments` holds the macro calls rendered through `cached` (see `Fragments`), kept
+    between builds; `salt` stands for what else their output depends on.
     """
 
     def __init__(self, chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
                  bytecode_folder: Path | None = None, analyses: dict | None = None,
-                 options: dict[str, Any] | None = None, fragments: dict | None = None):
+                 options: dict[str, Any] | None = None, fragments: dict | None = None, salt: str = ""):
         self.markdown = markdown
         self.environment = make_environment(chain, record_root, markdown, bytecode_folder)
         # the theme's options, its defaults under the record's choices (see themes.resolve_options)
@@ -336,7 +336,7 @@ class Templates:
         self.compiled: dict[str, jinja2.Template] = {}
         self.reads_cache: dict[str, TemplateReads] = {}
         self.analyses = analyses if analyses is not None else {}
-        self.fragments = Fragments(self.environment, fragments, self.analyses)
+        self.fragments = Fragments(self.environment, fragments, self.analyses, salt)
         self.environment.globals["cached"] = self.fragments.call
 
     def get(self, name: str) -> jinja2.Template:
@@ -402,22 +402,23 @@ class Fragments:
     """The `cached(macro, ...)` of templates: a macro's output kept by what it is made from.
 
     A row of an achievement appears on the list of achievements, its year, each of its tags
-    and competencies, and its project: rendered once per build for each depth of page (its
-    links are relative) instead of once for each, and in `serve` once per change. The key is
-    the macro's source, its name, the fingerprints of its arguments and what the filters read
-    of the page: its root, its assets' root, the site's address. A macro that reads anything
-    else of the page, or reaches for other templates, is simply called: the output is the
-    same either way, only slower.
+    and competencies, and its project: rendered once for each depth of page (its links are
+    relative) instead of once for each, and after an edit only where the edit changed it (the
+    build cache keeps the output for every value the case still holds). The key is the
+    macro's source, its name, the fingerprints of its arguments, what the filters read of the
+    page (its root, its assets' root, the site's address) and the `salt`. A macro that reads
+    anything else of the page, or reaches for other templates, is simply called: the output
+    is the same either way, only slower.
     """
 
-    # kept between builds up to this many; then begun again
-    LIMIT = 60_000
-
-    def __init__(self, environment: jinja2.Environment, kept: dict | None = None, analyses: dict | None = None):
+    def __init__(self, environment: jinja2.Environment, kept: dict | None = None, analyses: dict | None = None,
+                 salt: str = ""):
         self.environment = environment
+        # key -> the output as text (a 1-tuple when the macro gave plain text, not Markup):
+        # the keys begin with the first argument's fingerprint, by which the cache shards them
         self.kept = kept if kept is not None else {}
-        if len(self.kept) > self.LIMIT:
-            self.kept.clear()
+        self.salt = salt  # what else the output depends on: the theme's options, raw HTML allowed
+        self.made: list[tuple] = []  # the keys this process rendered, in order
         self.fingerprints: Fingerprints | None = None  # the build's, shared with the page keys
         self.reads: dict[tuple[str, str], tuple | None] = {}  # (file, macro) -> (source digest, names it reads)
         # ("macros", source digest) -> {macro: names it reads}, kept between builds like the templates'
@@ -436,8 +437,21 @@ class Fragments:
             return macro(*arguments, **keywords)
         found = self.kept.get(key)
         if found is None:
-            found = self.kept[key] = macro(*arguments, **keywords)
-        return found
+            output = macro(*arguments, **keywords)
+            # kept as text: a cache of Markup objects loads three times slower
+            self.kept[key] = str(output) if isinstance(output, Markup) else (output,)
+            self.made.append(key)
+            return output
+        return Markup(found) if type(found) is str else found[0]
+
+    def made_since(self, count: int) -> dict:
+        """What this process rendered after its first `count` renderings, for the process it was forked from."""
+        return {key: self.kept[key] for key in self.made[count:]}
+
+    def take(self, made: dict) -> None:
+        """Keep what a forked process rendered."""
+        self.kept.update(made)
+        self.made.extend(made)
 
     def _key(self, context: jinja2.runtime.Context, macro: jinja2.runtime.Macro, arguments: tuple,
              keywords: dict) -> tuple | None:
@@ -466,9 +480,16 @@ class Fragments:
         if fingerprints is None:
             fingerprints = self.fingerprints = site_fingerprints()
         case = context.resolve_or_missing("case")
-        return (source_digest, macro.name, context.resolve_or_missing("root"), context.resolve_or_missing("asset_root"),
-                getattr(case, "base_url", None), *(fingerprints.of(argument) for argument in arguments),
-                *(name.encode() + fingerprints.of(value) for name, value in sorted(keywords.items())))
+        return (*(fingerprints.of(argument) for argument in arguments),
+                *(name.encode() + fingerprints.of(value) for name, value in sorted(keywords.items())),
+                source_digest, macro.name, context.resolve_or_missing("root"), context.resolve_or_missing("asset_root"),
+                getattr(case, "base_url", None), self.salt)
+
+
+def keep_live_fragments(kept: dict, live: Collection[bytes]) -> dict:
+    """The fragments whose first argument is still among the values of the case (by
+    fingerprint): the cache keeps what the next build may show, and nothing older."""
+    return {key: output for key, output in kept.items() if key[0] in live}
 
 
 def macro_reads(tree: jinja2.nodes.Template, name: str) -> frozenset[str] | None:
@@ -760,23 +781,27 @@ class Elsewhere(Forked):
     Markdown the child rendered crosses back with its result and joins this process's cache,
     and so does word of the cached Markdown it used, so that the cache keeps it."""
 
-    def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any]):
-        self.markdown, self.rendering = markdown, job
+    def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any], fragments: Fragments | None = None):
+        self.markdown, self.rendering, self.fragments = markdown, job, fragments
         self.known = list(markdown.rendered)  # as the child finds them; it names them by number
+        self.fragments_made = len(fragments.made) if fragments is not None else 0
         super().__init__(self._render)
 
-    def _render(self) -> tuple[Any, dict, list[int]]:
+    def _render(self) -> tuple[Any, dict, list[int], dict]:
         value = self.rendering()
         number = {key: index for index, key in enumerate(self.known)}
         used = self.markdown.used
         return (value, {key: self.markdown.rendered[key] for key in used if key not in number
-                        and key in self.markdown.rendered}, [number[key] for key in used if key in number])
+                        and key in self.markdown.rendered}, [number[key] for key in used if key in number],
+                self.fragments.made_since(self.fragments_made) if self.fragments is not None else {})
 
     def result(self) -> Any:
-        value, rendered, used_known = super().result()
+        value, rendered, used_known, fragments = super().result()
         self.markdown.rendered.update(rendered)
         self.markdown.used.update(rendered)
         self.markdown.used.update(self.known[index] for index in used_known)
+        if self.fragments is not None:
+            self.fragments.take(fragments)
         return value
 
 
@@ -791,7 +816,8 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
         templates.get(name)  # compiled here once, and the children inherit them compiled
     shares = [pages[index::workers] for index in range(workers)]
     children = [Elsewhere(templates.markdown,
-                          functools.partial(_render_share, case, templates, share, site_urls, spool))
+                          functools.partial(_render_share, case, templates, share, site_urls, spool),
+                          templates.fragments)
                 for share in shares[1:]]
     with cancelled_on_failure(*children):
         files = _render_share(case, templates, shares[0], site_urls, spool)

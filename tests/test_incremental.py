@@ -249,6 +249,52 @@ def test_a_warm_build_renders_again_only_the_rows_that_show_what_changed(sample_
     assert sorted(made) == ["achievement_row", "achievement_row", "timeline_events"], made
 
 
+def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_shown(sample_record, tmp_path,
+                                                                                     monkeypatch):
+    made: list[str] = []
+    original = generator.render.Fragments._call
+
+    def counted(self, context, macro, *arguments, **keywords):
+        before = len(self.made)
+        result = original(self, context, macro, *arguments, **keywords)
+        if len(self.made) > before:
+            made.append(arguments[0].id if macro.name == "achievement_row" else macro.name)
+        return result
+
+    monkeypatch.setattr(generator.render.Fragments, "_call", counted)
+    request = BuildRequest(sample_record, pdf=False, today=dt.date(2026, 1, 15))
+    build(request, Cache.for_record(sample_record), save=True)
+    story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
+    edit(story, "title: Cut CI build time", "title: Cut the CI build time")
+    made.clear()
+    build(request, Cache.for_record(sample_record), save=True)  # as a new process: from the disk
+    assert sorted(made) == ["2025-03-ci-build-time", "2025-03-ci-build-time", "timeline_events"], made
+
+    def kept_as_by_a_clean_build() -> set:
+        kept = set(Cache.for_record(sample_record).sharded("fragments"))
+        clean = Cache()
+        build(replace(request, out=tmp_path / "clean"), clean)
+        assert kept == set(clean.sharded("fragments"))
+        return kept
+
+    edited = kept_as_by_a_clean_build()  # the old title's rows are gone
+    story.unlink()
+    build(request, Cache.for_record(sample_record), save=True)
+    assert len(kept_as_by_a_clean_build()) < len(edited)  # and the removed achievement's
+
+
+def test_rows_rendered_in_a_forked_process_are_kept_too(sample_record, tmp_path, monkeypatch):
+    def fragments(folder: Path) -> set:
+        cache = Cache()
+        build(BuildRequest(sample_record, audience="internal", out=folder, pdf=False), cache)
+        return set(cache.sharded("fragments"))
+
+    alone = fragments(tmp_path / "one")
+    monkeypatch.setattr(generator.render, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(generator.render, "can_fork", lambda: True)
+    assert fragments(tmp_path / "several") == alone and alone
+
+
 def test_achievements_are_fingerprinted_by_their_file_and_links_and_a_link_by_what_it_shows(sample_record,
                                                                                              tmp_path):
     """A view is fingerprinted by the digest of its file, not pickled; a file reached through a
