@@ -19,7 +19,7 @@ import os
 import pickle
 import stat
 import zlib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,10 @@ class Cache:
         self.parts[name] = value
         if changed:
             self.dirty_shards.setdefault(name, set()).update(_shard(key) for key in changed)
+
+    def added_to_sharded(self, name: str, keys: Iterable[tuple]) -> None:
+        """Say that these keys were added to a sharded part in place: only their shards are written."""
+        self.dirty_shards.setdefault(name, set()).update(_shard(key) for key in keys)
 
     def _read(self, name: str) -> dict:
         if self.folder is None:

@@ -224,6 +224,9 @@ def build(request: BuildRequest, cache: Cache | None = None,
 
 CHANGED_SINCE_GOOD = "changed since the last good build"  # keys of `Cache.memory`
 LIVE_FINGERPRINTS = "fingerprints of this build's values"
+# the cache's fragments are sifted for values the case no longer holds once they grew by this
+# much since the last sifting (each edit adds a few; sifting reads every fingerprint of the build)
+FRAGMENTS_GROWTH, FRAGMENTS_SLACK = 1.25, 256
 
 
 def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None) -> BuildResult:
@@ -263,17 +266,22 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
                         *(f"{path}\0{date}" for path, date in sorted(updated.items())))
     history = History(stamp, updated, since)
     known_views(cache).start_build(input_hashes)
-    cache.memory[LIVE_FINGERPRINTS] = set()
+    cache.memory[LIVE_FINGERPRINTS] = []
     planned = [render(record, target, request, history, inputs_key, cache, timings, warnings)
                for target in targets]
-    with timings.stage("render"):
-        from generator.render import keep_live_fragments
+    fragments_kept = previous.get("fragments kept", 0)
+    seen = cache.memory.pop(LIVE_FINGERPRINTS)
+    if len(cache.sharded("fragments")) > fragments_kept * FRAGMENTS_GROWTH + FRAGMENTS_SLACK:
+        with timings.stage("render"):
+            from generator.render import keep_live_fragments
 
-        cache.replace_sharded("fragments", keep_live_fragments(cache.sharded("fragments"),
-                                                               cache.memory.pop(LIVE_FINGERPRINTS)))
+            live = {found for fingerprints in seen for found, _ in fingerprints.memo.values()}
+            cache.replace_sharded("fragments", keep_live_fragments(cache.sharded("fragments"), live))
+            fragments_kept = len(cache.sharded("fragments"))
     results = write(planned, cache, timings)
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
+                            "fragments kept": fragments_kept,
                             "stamp": stamp, "since": since, "result": result})
     return result
 
@@ -497,7 +505,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     with timings.stage("case"):
         chain, options = theme_of(record, target)
         templates = Templates(chain, record.root, markdown, cache.bytecode_folder(), cache.part("templates"),
-                              options, dict(cache.sharded("fragments")),
+                              options, cache.sharded("fragments"),
                               digest(str(allow_html), repr(sorted(options.items()))))
         case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
@@ -514,7 +522,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             dossier = dossier_job() if dossier_job is not None else None
     cache.replace_sharded(markdown_part, markdown.used_results())
     cache.replace("templates", templates.analyses)
-    cache.replace_sharded("fragments", templates.fragments.kept)
+    cache.added_to_sharded("fragments", templates.fragments.made)
     pdf, pdf_line = None, "no PDF (--no-pdf)"
     if dossier is not None and request.pdf:
         with timings.stage("pdf"):
@@ -567,7 +575,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                 shutil.rmtree(spool, ignore_errors=True)
             raise
         # every value of the case, and of whatever the pages showed: what fragments may be kept for
-        cache.memory.setdefault(LIVE_FINGERPRINTS, set()).update(found for found, _ in fingerprints.memo.values())
+        cache.memory.setdefault(LIVE_FINGERPRINTS, []).append(fingerprints)
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace_sharded("resume", {**{key: encoded for key, encoded in resumes.items() if key[1] != folder},
                                              **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})

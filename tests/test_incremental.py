@@ -262,6 +262,9 @@ def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_
         return result
 
     monkeypatch.setattr(generator.render.Fragments, "_call", counted)
+    # sifted after every build, not only once they have grown by a quarter
+    monkeypatch.setattr(generator.pipeline, "FRAGMENTS_GROWTH", 1.0)
+    monkeypatch.setattr(generator.pipeline, "FRAGMENTS_SLACK", -1)
     request = BuildRequest(sample_record, pdf=False, today=dt.date(2026, 1, 15))
     build(request, Cache.for_record(sample_record), save=True)
     story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
