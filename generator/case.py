@@ -142,6 +142,14 @@ class KnownViews:
         self.inputs: dict = {}  # id(view) -> (view, what it was made from, in words)
         self.digests_before: dict = {}  # id(view) -> (view, its words, their digest)
         self.digests_now: dict = {}
+        # (id(model), names token) -> (model, story, id, last change, view, words): an entry of
+        # the same model object, shown with the same titles of what it links to, is not looked
+        # at again (working out its references cost most of a view made again)
+        self.again_before: dict = {}
+        self.again_now: dict = {}
+        self.tokens_before: list = []  # (titles of the competencies, projects and goals, token)
+        self.tokens_now: list = []
+        self.made: list[AchievementView] = []  # the views this build made, not found again
 
     def start_build(self, digests: Mapping[str, str] | None = None) -> None:
         """Begin a build of the record whose files have these content digests, by path."""
@@ -153,6 +161,40 @@ class KnownViews:
         self.inputs = {}
         if self.digests_now:
             self.digests_before, self.digests_now = self.digests_now, {}
+        if self.again_now:
+            self.again_before, self.again_now = self.again_now, {}
+        if self.tokens_now:
+            self.tokens_before, self.tokens_now = self.tokens_now, []
+        self.made = []
+
+    def names_token(self, names: Names) -> object:
+        """A token for the titles `names` holds, the same object as the last build's for the same titles."""
+        titles = (dict(names.competencies), dict(names.projects), dict(names.goals))
+        for known_titles, token in self.tokens_now + self.tokens_before:
+            if known_titles == titles:
+                break
+        else:
+            token = object()
+        self.tokens_now.append((titles, token))
+        return token
+
+    def again(self, entry: Entry, token: object, last_change: dt.date | None) -> AchievementView | None:
+        """The view of the last build for this very entry, with its inputs noted again, if nothing it shows changed."""
+        key = (id(entry.model), id(token))
+        found = self.again_now.get(key) or self.again_before.get(key)
+        if found is None or found[0] is not entry.model or found[1] != entry.body or found[2] != entry.id or \
+                found[3] != last_change or found[4] is not token:
+            return None
+        self.again_now[key] = found
+        view, words = found[5], found[6]
+        if words is not None:
+            self.inputs[id(view)] = (view, words)
+        return view
+
+    def remember(self, entry: Entry, token: object, last_change: dt.date | None, view: AchievementView) -> None:
+        found = self.inputs.get(id(view))
+        self.again_now[(id(entry.model), id(token))] = (entry.model, entry.body, entry.id, last_change, token, view,
+                                                        found[1] if found is not None else None)
 
     def note_inputs(self, entry: Entry, key: tuple, view: AchievementView) -> None:
         """Say what `view` was made from: its file's bytes (by digest), where the entry sits in
@@ -205,6 +247,7 @@ class KnownViews:
 
     def keep(self, key: tuple, model: Any, body: str, view: AchievementView) -> None:
         self.now[key] = (model, body, view)
+        self.made.append(view)
 
 
 def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.date] | None = None,
@@ -269,15 +312,21 @@ def build_achievements(record: Record, gate: Gate, names: Names, updated: Mappin
                        known: KnownViews | None = None) -> tuple[AchievementView, ...]:
     """Newest first; each with its impacts in normalised units and only visible references."""
     achievements = []
+    token = known.names_token(names) if known is not None else None
     for entry in record.collection("achievements"):
         model = entry.model
         start, end = achievement_span(model)
         if not gate.admits(entry, start, end, tuple(model.tags)):
             continue
+        last_change = updated.get(str(entry.path))
+        if known is not None:
+            view = known.again(entry, token, last_change)
+            if view is not None:
+                achievements.append(view)
+                continue
         competencies = names.competency_references(model.competencies)
         projects = names.references("projects", model.projects)
         goals = names.references("goals", model.goals)
-        last_change = updated.get(str(entry.path))
         key = (entry.id, competencies, projects, goals, last_change)
         view = known.find(key, model, entry.body) if known is not None else None
         if view is None:
@@ -296,6 +345,7 @@ def build_achievements(record: Record, gate: Gate, names: Names, updated: Mappin
                 known.keep(key, model, entry.body, view)
         if known is not None:
             known.note_inputs(entry, key, view)
+            known.remember(entry, token, last_change, view)
         achievements.append(view)
     achievements.sort(key=lambda a: (-a.date.last_day.toordinal(), a.title.casefold(), a.id))
     return tuple(achievements)
