@@ -267,7 +267,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     history = History(stamp, updated, since)
     known_views(cache).start_build(input_hashes)
     cache.memory[LIVE_FINGERPRINTS] = []
-    planned = [render(record, target, request, history, inputs_key, cache, timings, warnings)
+    planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings)
                for target in targets]
     fragments_kept = previous.get("fragments kept", 0)
     seen = cache.memory.pop(LIVE_FINGERPRINTS)
@@ -471,13 +471,13 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
 
 
 def render(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
-           cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+           hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
     """Render one target (see `render_target`); a mistake in a template is a located problem."""
     from generator.problems import RecordProblems
     from generator.render import template_problem
 
     try:
-        return render_target(record, target, request, history, inputs_key, cache, timings, warnings)
+        return render_target(record, target, request, history, inputs_key, hashes, cache, timings, warnings)
     except Exception as error:
         problem = template_problem(error)
         if problem is None:
@@ -486,11 +486,11 @@ def render(record: Record, target: Target, request: BuildRequest, history: Histo
 
 
 def render_target(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
-                  cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+                  hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
     """Build the cases of one target and render its site, dossier and PDF into memory.
 
     Pages whose key matches the page the last build left on disk are not rendered again;
-    `inputs_key` is a digest of every file the record was read from.
+    `inputs_key` is a digest of every file the record was read from, `hashes` each one's.
     """
     from generator.case import build_case
     from generator.dossier import source_hash
@@ -504,9 +504,14 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     markdown = MarkdownRenderer(allow_html=allow_html, known=markdown_cache)
     with timings.stage("case"):
         chain, options = theme_of(record, target)
-        templates = Templates(chain, record.root, markdown, cache.bytecode_folder(), cache.part("templates"),
-                              options, cache.sharded("fragments"),
-                              digest(str(allow_html), repr(sorted(options.items()))))
+        salt = digest(str(allow_html), repr(sorted(options.items())))
+        templates = kept_templates(chain, record, options, hashes, cache)
+        if templates is None:
+            templates = Templates(chain, record.root, markdown, cache.bytecode_folder(), cache.part("templates"),
+                                  options, cache.sharded("fragments"), salt)
+            keep_templates(templates, chain, record, options, hashes, cache)
+        else:
+            templates.start_build(markdown, cache.sharded("fragments"), salt)
         case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
         if request.dossier:
@@ -529,6 +534,27 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             pdf, pdf_line = make_or_reuse_pdf(dossier.site, source_hash(dossier.site, record.settings.dossier.paper),
                                               record.settings.dossier.paper, cache, warnings)
     return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line)
+
+
+def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, str], cache: Cache) -> str:
+    """What a build's templates are made from: the theme's folders and options, and every file in them."""
+    folders = [str(folder) for folder in chain.template_folders(record.root)]
+    inside = tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
+    return digest(repr(folders), repr(sorted((name, str(folder)) for name, folder in chain.namespaces().items())),
+                  str(record.root), repr(sorted(options.items())), str(cache.bytecode_folder()),
+                  *(f"{path}\0{content}" for path, content in sorted(hashes.items()) if path.startswith(inside)))
+
+
+def kept_templates(chain: Any, record: Record, options: dict, hashes: dict[str, str], cache: Cache) -> Any:
+    """The templates this process compiled for a build with the very same template files, if any."""
+    return cache.memory.get(("templates", templates_key(chain, record, options, hashes, cache)))
+
+
+def keep_templates(templates: Any, chain: Any, record: Record, options: dict, hashes: dict[str, str],
+                   cache: Cache) -> None:
+    for key in [key for key in cache.memory if isinstance(key, tuple) and key[0] == "templates"]:
+        del cache.memory[key]  # those of the last build only: a theme edited in serve leaves no trail
+    cache.memory[("templates", templates_key(chain, record, options, hashes, cache))] = templates
 
 
 def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,

@@ -193,13 +193,18 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # an environment serves one build, or builds whose templates did not change: a template
+        # used by each page (its base, the macros) need not be looked at on disk for each page
+        auto_reload=False,
     )
+    environment.markdown_renderer = markdown  # `Templates.start_build` gives it the next build's
 
     @jinja2.pass_context
     def markdown_filter(context: Any, text: str | None, inline: bool = False, ids: str = "") -> Markup:
         """Markdown of the record as HTML: `inline=True` for one line without a paragraph; `ids` prefixes
         heading and footnote ids (`ids="a-" ~ achievement.id`) so stories can share a page."""
-        return Markup(markdown.render(text, context.get("asset_root", context["root"]), inline=inline, ids=ids))
+        return Markup(environment.markdown_renderer.render(text, context.get("asset_root", context["root"]),
+                                                          inline=inline, ids=ids))
 
     @jinja2.pass_context
     def url_filter(context: Any, path: str) -> str:
@@ -314,6 +319,16 @@ class TemplateReads:
     case_fields: frozenset | None  # the case's fields it reads; None: it may read any
     source_digest: str  # of every template source involved
 
+    @functools.cached_property
+    def keyed_names(self) -> tuple[str, ...]:
+        """The names a page's key covers, in order: all it reads but the page's frame."""
+        return tuple(sorted(self.names - FRAME_NAMES))
+
+    @functools.cached_property
+    def keyed_fields(self) -> tuple[tuple[str, bytes], ...]:
+        """The case's fields a page's key covers, in order, each with its name as bytes."""
+        return tuple((name, name.encode()) for name in sorted(self.case_fields or ()))
+
 
 class Templates:
     """The templates of one build's theme, compiled once and shared by the site and the dossier.
@@ -321,7 +336,8 @@ class Templates:
     `analyses` maps a template's source digest to what it reads; the pipeline keeps it
     between builds, since parsing templates costs more than rendering a few pages.
     `fragments` holds the macro calls rendered through `cached` (see `Fragments`), kept
-    between builds; `salt` stands for what else their output depends on.
+    between builds; `salt` stands for what else their output depends on. A process that
+    builds again with the same template files (serve) keeps its Templates (`start_build`).
     """
 
     def __init__(self, chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
@@ -336,6 +352,11 @@ class Templates:
         self.compiled: dict[str, jinja2.Template] = {}
         self.reads_cache: dict[str, TemplateReads] = {}
         self.analyses = analyses if analyses is not None else {}
+        self.start_build(markdown, fragments, salt)
+
+    def start_build(self, markdown: MarkdownRenderer, fragments: dict | None = None, salt: str = "") -> None:
+        """Serve another build with the same templates: its Markdown, its fragments."""
+        self.markdown = self.environment.markdown_renderer = markdown
         self.fragments = Fragments(self.environment, fragments, self.analyses, salt)
         self.environment.globals["cached"] = self.fragments.call
 
@@ -698,13 +719,13 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
         parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
                                     page.section, context["root"], context["canonical"] or "",
                                     case.base_url or ""]  # what the `absolute` filter reads
-        for name in sorted(reads.names - FRAME_NAMES):
+        for name in reads.keyed_names:
             if name == "case":
                 if reads.case_fields is None:
                     parts.append("whole case " + case_key)
                 else:
-                    parts.extend(field_name.encode() + fingerprints.of(getattr(case, field_name))
-                                 for field_name in sorted(reads.case_fields))
+                    parts.extend(encoded + fingerprints.of(getattr(case, field_name))
+                                 for field_name, encoded in reads.keyed_fields)
             elif name in context:
                 parts.append(name.encode() + fingerprints.of(context[name]))
         if known is None:

@@ -176,6 +176,29 @@ def test_what_changed_before_a_failed_warm_build_is_taken_by_the_next(sample_rec
     assert b"Cut the CI build time" in page.read_bytes()
 
 
+def test_a_warm_process_keeps_its_templates_until_a_template_file_changes(sample_record, tmp_path):
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    page = tmp_path / "out" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
+    own = sample_record / "templates" / "achievement.html"
+    own.parent.mkdir()
+    own.write_text('{% extends "base.html" %}{% block main %}<h1>One: {{ achievement.title }}</h1>{% endblock %}',
+                   encoding="utf-8")
+
+    def templates() -> list:
+        return [value for key, value in cache.memory.items() if isinstance(key, tuple) and key[0] == "templates"]
+
+    build(request, cache)
+    first = templates()
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut CI build time",
+         "title: Cut the CI build time")
+    build(request, cache)
+    assert templates() == first and len(first) == 1 and b"One: Cut the CI build time" in page.read_bytes()
+    edit(own, "One:", "Two:")  # in place: the same file, other bytes
+    build(request, cache, changed={str(own)})
+    assert templates() != first and len(templates()) == 1 and b"Two: Cut the CI build time" in page.read_bytes()
+
+
 def test_rehashing_what_a_watcher_names_gives_the_hashes_of_a_walk(tmp_path):
     from generator.cache import hash_folders, rehash_changed
 
