@@ -34,6 +34,9 @@ from generator.problems import RecordProblems, UsageError, UserError, display_pa
 
 EVENTS_PATH = "/__careerfolio/events"
 QUIET_SECONDS = 0.02  # an editor's save is a burst of events; wait until it is over
+# unless the last event says a file is whole: closed after writing, or moved into its place
+# (not away from it, nor deleted: editors do that before they write the new one)
+WHOLE_QUIET_SECONDS = 0.003
 LONGEST_WAIT_SECONDS = 0.25  # but never longer than this after the first event
 KEEPALIVE_SECONDS = 15
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -244,6 +247,7 @@ class Watcher:
         # every path seen since the last build began; None once a folder came, went or moved,
         # which only a walk of the record can follow
         self.changed: set[str] | None = set()
+        self.whole = False  # whether the last event left its file whole (see WHOLE_QUIET_SECONDS)
 
     def relevant(self, path: str) -> bool:
         real = Path(os.path.realpath(path)) if path else None
@@ -258,7 +262,7 @@ class Watcher:
         hidden = any(part.startswith(".") for part in relative.parts)
         return not hidden and not relative.name.endswith(("~", ".swp", ".swx", ".tmp"))
 
-    def notice(self, *paths: str, folder: bool = False) -> None:
+    def notice(self, *paths: str, folder: bool = False, kind: str = "modified") -> None:
         with self.lock:
             if folder:
                 self.changed = None
@@ -271,7 +275,13 @@ class Watcher:
             if not self.pending.is_set():
                 self.first_event = now
             self.last_event = now
+            self.whole = not folder and (kind == "closed" or kind == "moved" and len(paths) > 1
+                                         and self.relevant(paths[1]))
             self.pending.set()
+
+    def quiet_seconds(self) -> float:
+        """How long no event must come before building: short when the last one left its file whole."""
+        return WHOLE_QUIET_SECONDS if self.whole else QUIET_SECONDS
 
     def run(self) -> None:
         while not self.stopped.is_set():
@@ -280,14 +290,14 @@ class Watcher:
             while True:
                 with self.lock:
                     now = time.monotonic()
-                    settled = now - self.last_event >= QUIET_SECONDS
-                    overdue = now - self.first_event >= LONGEST_WAIT_SECONDS
-                    if settled or overdue:
+                    waited = now - self.last_event
+                    if waited >= self.quiet_seconds() or now - self.first_event >= LONGEST_WAIT_SECONDS:
                         self.pending.clear()
                         seen = self.last_event
                         changed, self.changed = self.changed, set()
                         break
-                time.sleep(QUIET_SECONDS / 2)
+                    remaining = self.quiet_seconds() - waited
+                time.sleep(remaining)
             self.rebuild(seen, changed)
 
     def start(self) -> object:
@@ -303,7 +313,7 @@ class Watcher:
                 if event.is_directory and event.event_type == "modified":
                     return  # its files' own events say what changed
                 watcher.notice(str(event.src_path), str(getattr(event, "dest_path", "") or ""),
-                               folder=event.is_directory)
+                               folder=event.is_directory, kind=event.event_type)
 
         observer = Observer()
         handler = Events()

@@ -135,6 +135,29 @@ def test_only_files_inside_the_site_resolve(tmp_path):
         assert resolve_request_path(site, attack) is None, attack
 
 
+def test_the_watcher_builds_soon_after_a_file_is_whole_and_waits_out_a_write(tmp_path):
+    from generator.serve import QUIET_SECONDS, WHOLE_QUIET_SECONDS, Watcher
+
+    content = tmp_path / "content" / "achievements"
+    content.mkdir(parents=True)
+    story, backup = str(content / "a.md"), str(content / "a.md~")
+    watcher = Watcher(tmp_path, [tmp_path / "content"], [tmp_path / "output"], lambda *arguments: None)
+    assert WHOLE_QUIET_SECONDS < QUIET_SECONDS
+    for events, quiet in [
+        ([("modified", story)], QUIET_SECONDS),  # still being written, perhaps
+        ([("modified", story), ("closed", story)], WHOLE_QUIET_SECONDS),  # written and closed
+        ([("closed", story), ("modified", story)], QUIET_SECONDS),  # and written again
+        ([("moved", backup, story)], WHOLE_QUIET_SECONDS),  # an atomic save: the new file took its place
+        ([("moved", story, backup)], QUIET_SECONDS),  # the old one moved aside: the new one is to come
+        ([("deleted", story)], QUIET_SECONDS),  # and so may it after a deletion
+    ]:
+        for kind, *paths in events:
+            watcher.notice(*paths, kind=kind)
+        assert watcher.quiet_seconds() == quiet, events
+    watcher.notice(str(content), folder=True, kind="created")
+    assert watcher.quiet_seconds() == QUIET_SECONDS and watcher.changed is None
+
+
 def test_the_live_script_goes_before_the_end_of_the_body():
     page = inject_live_script(b"<html><body><p>x</p></body></html>", 3)
     assert page.index(b"<script>") < page.index(b"</body>") and b"const built = 3" in page
