@@ -713,6 +713,7 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
     keys = {}
     if card is not None:
         keys[CARD_PATH] = digest(salt, card.key)
+    case_parts: dict[int, list] = {}  # id(reads) -> the parts of the case its pages read
     for page in pages:
         reads = templates.reads(page.template)
         context = page_context(case, page, site_urls, announced)
@@ -721,11 +722,12 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
                                     case.base_url or ""]  # what the `absolute` filter reads
         for name in reads.keyed_names:
             if name == "case":
-                if reads.case_fields is None:
-                    parts.append("whole case " + case_key)
-                else:
-                    parts.extend(encoded + fingerprints.of(getattr(case, field_name))
-                                 for field_name, encoded in reads.keyed_fields)
+                shared = case_parts.get(id(reads))
+                if shared is None:  # the same for every page of the template: made once
+                    shared = case_parts[id(reads)] = ["whole case " + case_key] if reads.case_fields is None else [
+                        encoded + fingerprints.of(getattr(case, field_name))
+                        for field_name, encoded in reads.keyed_fields]
+                parts.extend(shared)
             elif name in context:
                 parts.append(name.encode() + fingerprints.of(context[name]))
         if known is None:
