@@ -1,8 +1,8 @@
 """`careerfolio serve`: build, serve the site on 127.0.0.1, rebuild on every save, reload the page.
 
 The loop runs in one process. A watcher thread notices saves, waits for the editor's burst
-of events to settle, and runs the pipeline again on a cache kept warm in memory, so only
-what depends on the change is read, rendered and written. The server answers from the
+of events to settle, and runs the pipeline again on a cache kept warm in memory, telling it
+which files changed, so only what depends on the change is read, rendered and written. The server answers from the
 output folder and nothing else; each file is replaced atomically by the writer, so every
 response is one complete file of one build. A save that breaks the record leaves the last
 good build in place and shows the problems over the open page until the next good save.
