@@ -253,32 +253,9 @@ def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp
     assert len(known.made) > 2
 
 
-def test_a_warm_build_renders_again_only_the_rows_that_show_what_changed(sample_record, tmp_path, monkeypatch):
-    made: list[str] = []
-    original = generator.render.Fragments._call
-
-    def counted(self, context, macro, *arguments, **keywords):
-        before = len(self.kept)
-        result = original(self, context, macro, *arguments, **keywords)
-        if len(self.kept) > before:
-            made.append(macro.name)
-        return result
-
-    monkeypatch.setattr(generator.render.Fragments, "_call", counted)
-    cache = Cache()
-    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
-    build(request, cache)
-    assert "achievement_row" in made
-    made.clear()
-    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut CI build time",
-         "title: Cut the CI build time")
-    build(request, cache)
-    # its row on pages one and two folders deep, and its year's events on the timeline
-    assert sorted(made) == ["achievement_row", "achievement_row", "timeline_events"], made
-
-
-def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_shown(sample_record, tmp_path,
-                                                                                     monkeypatch):
+@pytest.fixture
+def fragments_made(monkeypatch) -> list[str]:
+    """Each fragment rendered rather than found kept: its macro, and for a row its achievement."""
     made: list[str] = []
     original = generator.render.Fragments._call
 
@@ -286,10 +263,28 @@ def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_
         before = len(self.made)
         result = original(self, context, macro, *arguments, **keywords)
         if len(self.made) > before:
-            made.append(arguments[0].id if macro.name == "achievement_row" else macro.name)
+            made.append(f"{macro.name} {arguments[0].id}" if macro.name == "achievement_row" else macro.name)
         return result
 
     monkeypatch.setattr(generator.render.Fragments, "_call", counted)
+    return made
+
+
+def test_a_warm_build_renders_again_only_the_rows_that_show_what_changed(sample_record, tmp_path, fragments_made):
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    assert "achievement_row 2025-03-ci-build-time" in fragments_made
+    fragments_made.clear()
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut CI build time",
+         "title: Cut the CI build time")
+    build(request, cache)
+    # its row on pages one and two folders deep, and its year's events on the timeline
+    assert sorted(fragments_made) == ["achievement_row 2025-03-ci-build-time"] * 2 + ["timeline_events"]
+
+
+def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_shown(sample_record, tmp_path,
+                                                                                     monkeypatch, fragments_made):
     # sifted after every build, not only once they have grown by a quarter
     monkeypatch.setattr(generator.pipeline, "FRAGMENTS_GROWTH", 1.0)
     monkeypatch.setattr(generator.pipeline, "FRAGMENTS_SLACK", -1)
@@ -297,9 +292,9 @@ def test_rendered_rows_are_kept_for_the_next_process_and_only_while_they_can_be_
     build(request, Cache.for_record(sample_record), save=True)
     story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
     edit(story, "title: Cut CI build time", "title: Cut the CI build time")
-    made.clear()
+    fragments_made.clear()
     build(request, Cache.for_record(sample_record), save=True)  # as a new process: from the disk
-    assert sorted(made) == ["2025-03-ci-build-time", "2025-03-ci-build-time", "timeline_events"], made
+    assert sorted(fragments_made) == ["achievement_row 2025-03-ci-build-time"] * 2 + ["timeline_events"]
 
     def kept_as_by_a_clean_build() -> set:
         kept = set(Cache.for_record(sample_record).sharded("fragments"))
