@@ -505,11 +505,15 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
     with timings.stage("case"):
         chain, options = theme_of(record, target)
         salt = digest(str(allow_html), repr(sorted(options.items())))
-        templates = kept_templates(chain, record, options, hashes, cache)
+        # this process's templates, while their files are the same (serve)
+        kept_as = ("templates", templates_key(chain, record, options, hashes, cache))
+        templates = cache.memory.get(kept_as)
         if templates is None:
             templates = Templates(chain, record.root, markdown, cache.bytecode_folder(), cache.part("templates"),
                                   options, cache.sharded("fragments"), salt)
-            keep_templates(templates, chain, record, options, hashes, cache)
+            for key in [key for key in cache.memory if isinstance(key, tuple) and key[0] == "templates"]:
+                del cache.memory[key]  # a theme edited while serving leaves no trail
+            cache.memory[kept_as] = templates
         else:
             templates.start_build(markdown, cache.sharded("fragments"), salt)
         case = build_case(record, target.options, history.updated, known_views(cache))
@@ -542,19 +546,8 @@ def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, s
     inside = tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
     return digest(repr(folders), repr(sorted((name, str(folder)) for name, folder in chain.namespaces().items())),
                   str(record.root), repr(sorted(options.items())), str(cache.bytecode_folder()),
-                  *(f"{path}\0{content}" for path, content in sorted(hashes.items()) if path.startswith(inside)))
-
-
-def kept_templates(chain: Any, record: Record, options: dict, hashes: dict[str, str], cache: Cache) -> Any:
-    """The templates this process compiled for a build with the very same template files, if any."""
-    return cache.memory.get(("templates", templates_key(chain, record, options, hashes, cache)))
-
-
-def keep_templates(templates: Any, chain: Any, record: Record, options: dict, hashes: dict[str, str],
-                   cache: Cache) -> None:
-    for key in [key for key in cache.memory if isinstance(key, tuple) and key[0] == "templates"]:
-        del cache.memory[key]  # those of the last build only: a theme edited in serve leaves no trail
-    cache.memory[("templates", templates_key(chain, record, options, hashes, cache))] = templates
+                  *(f"{path}\0{content}" for path, content in sorted(
+                      (path, content) for path, content in hashes.items() if path.startswith(inside))))
 
 
 def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,

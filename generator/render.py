@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import json
 import os
+import pickle
 import re
 import traceback
 from collections.abc import Callable, Collection, Iterator
@@ -501,10 +502,13 @@ class Fragments:
         if fingerprints is None:
             fingerprints = self.fingerprints = site_fingerprints()
         case = context.resolve_or_missing("case")
-        return (*(fingerprints.of(argument) for argument in arguments),
-                *(name.encode() + fingerprints.of(value) for name, value in sorted(keywords.items())),
-                source_digest, macro.name, context.resolve_or_missing("root"), context.resolve_or_missing("asset_root"),
-                getattr(case, "base_url", None), self.salt)
+        try:
+            given = (*(fingerprints.of(argument) for argument in arguments),
+                     *(name.encode() + fingerprints.of(value) for name, value in sorted(keywords.items())))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return None  # an argument that is no value of the record, such as a macro: just called
+        return (*given, source_digest, macro.name, context.resolve_or_missing("root"),
+                context.resolve_or_missing("asset_root"), getattr(case, "base_url", None), self.salt)
 
 
 def keep_live_fragments(kept: dict, live: Collection[bytes]) -> dict:

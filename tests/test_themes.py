@@ -159,7 +159,7 @@ def test_cached_gives_the_bytes_of_calling_the_macro_each_time(sample_record, tm
         assert tree_bytes(tmp_path / f"cached-{theme}") == tree_bytes(tmp_path / f"called-{theme}")
 
 
-def test_a_macro_that_reads_the_page_is_called_on_each_page(tmp_path):
+def test_a_macro_that_reads_the_page_or_is_given_a_macro_is_called_each_time(tmp_path):
     root = write_record(tmp_path, {
         **RECORD,
         "content/achievements/a.md": "---\ntitle: Cut build time\ndate: 2025-03-14\ntags: [speed, ci]\n---\nStory.\n",
@@ -167,8 +167,9 @@ def test_a_macro_that_reads_the_page_is_called_on_each_page(tmp_path):
             {% extends "default/tag.html" %}
             {% macro own(achievement) %}<p class="own">{{ achievement.title }} under {{ page.title }}</p>{% endmacro %}
             {% macro plain(achievement) %}<p class="plain">{{ achievement.title }}</p>{% endmacro %}
+            {% macro given(other, achievement) %}<p class="given">{{ other(achievement) }}</p>{% endmacro %}
             {% block main %}{% for achievement in tag.achievements %}{{ cached(own, achievement) }}\
-            {{ cached(plain, achievement) }}{% endfor %}{% endblock %}
+            {{ cached(plain, achievement) }}{% endfor %}{{ cached(given, plain, tag.achievements[0]) }}{% endblock %}
             """})
     result = run_cli("build", "-C", root, "--no-pdf")
     assert result.status == 0, result.stderr
@@ -176,6 +177,8 @@ def test_a_macro_that_reads_the_page_is_called_on_each_page(tmp_path):
         page = (root / f"output/site/tags/{tag}/index.html").read_text(encoding="utf-8")
         assert '<p class="own">Cut build time under' in page and tag in page.split('class="own">')[1].split("</p>")[0]
         assert '<p class="plain">Cut build time</p>' in page
+        # a macro given as an argument is no value to fingerprint: the call is simply made
+        assert '<p class="given"><p class="plain">Cut build time</p></p>' in page
 
 
 def test_cached_of_what_is_not_a_macro_is_a_located_problem(tmp_path):
