@@ -332,10 +332,17 @@ class Reuse:
     used: dict = field(default_factory=dict)
 
     def encoded(self, achievement: AchievementView) -> tuple[str, str]:
-        key = self.fingerprint(achievement)
+        return self.record(achievement, encode_achievement, b"")
+
+    def record(self, view: Any, make: Callable[[Any], Any], kind: bytes | None = None) -> Any:
+        """What `make` gives for `view` (a record, an encoding), as an earlier build kept it if
+        it made it: each view's record goes through its model (whose schema a new process
+        would build first) however few views changed. Nobody changes a record once made.
+        `kind` tells apart what different makers give for one view (by default, the maker's name)."""
+        key = self.fingerprint(view) + (make.__qualname__.encode() if kind is None else kind)
         found = self.used.get(key) or self.known.get(key)
         if found is None:
-            found = encode_achievement(achievement)
+            found = make(view)
         self.used[key] = found
         return found
 
@@ -363,7 +370,7 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
     """The case as resume.json: the same case always gives the same bytes, as
     `json.dumps(…, ensure_ascii=False, indent=2, sort_keys=True)` writes them."""
     encoded = [reuse.encoded(a) if reuse is not None else encode_achievement(a) for a in case.achievements]
-    document, places = resume_document(case, [shown for shown, _ in encoded])
+    document, places = resume_document(case, [shown for shown, _ in encoded], reuse.record if reuse else None)
     text = encode_with_highlights(document)
     if not places:
         return (text + "\n").encode("utf-8")
@@ -400,15 +407,18 @@ def encode_with_highlights(document: dict) -> str:
     return "".join(pieces)
 
 
-def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]:
+def resume_document(case: Case, highlights: list[str],
+                    record: Callable[[Any, Callable[[Any], dict]], dict] | None = None) -> tuple[dict, list[str]]:
     """The JSON Resume document, with a slot for the achievements' meta entries, and where
-    each achievement's highlight is (its `at`), in the case's order."""
+    each achievement's highlight is (its `at`), in the case's order. `record(view, make)`
+    gives each view's record (see `Reuse.record`)."""
+    record = record or (lambda view, make: make(view))
     meta: dict = {"version": META_VERSION, "audience": case.audience}
     resume: dict = {"$schema": SCHEMA_URL, "basics": export_basics(case, meta)}
 
     by_project = {project.id: index for index, project in enumerate(case.projects)}
-    project_records = [project_record(project) for project in case.projects]
-    projects = [shown_values(PROJECT_FIELDS, record) for record in project_records]
+    project_items = [record(project, item_of(PROJECT_FIELDS, project_record)) for project in case.projects]
+    projects = [dict(shown) for shown, _ in project_items]  # their highlights are added below
     role_highlights: list[str] = []
     places = []
     for achievement, shown in zip(case.achievements, highlights):
@@ -425,16 +435,16 @@ def resume_document(case: Case, highlights: list[str]) -> tuple[dict, list[str]]
         meta["work"] = json_pointer(("work", 0))
     resume["projects"] = projects
     meta["achievements"] = ACHIEVEMENTS_SLOT if places else None
-    meta["projects"] = [{"at": json_pointer(("projects", index)), **kept_values(PROJECT_FIELDS, record)}
-                        for index, record in enumerate(project_records)]
-    export_items(resume, meta, "certificates", "certifications", CERTIFICATION_FIELDS,
-                 [certification_record(view) for view in case.certifications])
-    export_items(resume, meta, "references", "feedback", FEEDBACK_FIELDS,
-                 [feedback_record(view) for view in case.quotes])
-    export_items(resume, meta, "education", "learning", LEARNING_FIELDS,
-                 [learning_record(view) for view in case.learning])
+    meta["projects"] = [{"at": json_pointer(("projects", index)), **kept}
+                        for index, (_, kept) in enumerate(project_items)]
+    export_items(resume, meta, "certificates", "certifications",
+                 [record(view, item_of(CERTIFICATION_FIELDS, certification_record)) for view in case.certifications])
+    export_items(resume, meta, "references", "feedback",
+                 [record(view, item_of(FEEDBACK_FIELDS, feedback_record)) for view in case.quotes])
+    export_items(resume, meta, "education", "learning",
+                 [record(view, item_of(LEARNING_FIELDS, learning_record)) for view in case.learning])
     resume["skills"] = export_skills(case)
-    meta["goals"] = [goal_record(goal) for goal in case.goals]
+    meta["goals"] = [record(goal, goal_record) for goal in case.goals]
     meta["competencies"] = without_empty({
         "framework": case.framework, "level": case.level,
         "competencies": [record_of(Competency, {"id": c.id, "name": c.name, "expectation": c.expectation,
@@ -471,12 +481,19 @@ def export_role(case: Case, highlights: list[str], meta: dict) -> dict | None:
     return work or None
 
 
-def export_items(resume: dict, meta: dict, section: str, collection: str, fields: tuple[Field, ...],
-                 records: list[dict]) -> None:
+def item_of(fields: tuple[Field, ...], make: Callable[[Any], dict]) -> Callable[[Any], tuple[dict, dict]]:
+    """How a view becomes its JSON Resume item and what meta keeps of it, by the fields' table."""
+    def item(view: Any) -> tuple[dict, dict]:
+        made = make(view)
+        return shown_values(fields, made), kept_values(fields, made)
+    item.__qualname__ = f"item_of.{make.__name__}"
+    return item
+
+
+def export_items(resume: dict, meta: dict, section: str, collection: str, items: list[tuple[dict, dict]]) -> None:
     """One collection as a JSON Resume section, and what meta keeps of each of its entries."""
-    resume[section] = [shown_values(fields, record) for record in records]
-    meta[collection] = [{"at": json_pointer((section, index)), **kept_values(fields, record)}
-                        for index, record in enumerate(records)]
+    resume[section] = [shown for shown, _ in items]
+    meta[collection] = [{"at": json_pointer((section, index)), **kept} for index, (_, kept) in enumerate(items)]
 
 
 def export_skills(case: Case) -> list[dict]:

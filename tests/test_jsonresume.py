@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 import shutil
@@ -17,6 +18,7 @@ from conftest import FIXTURES, PROJECT, run_cli, write_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import jsonresume
 from generator.case import CaseOptions, build_case, site_purpose
 from generator.jsonresume import plain_text, to_uri
 from generator.load import MAX_FILE_BYTES
@@ -547,7 +549,7 @@ def test_any_record_exports_a_valid_resume_that_imports_back_the_same(tmp_path_f
     shutil.rmtree(root)
 
 
-def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same_bytes():
+def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same_bytes(monkeypatch):
     from generator.jsonresume import Reuse, resume_bytes
     from generator.render import site_fingerprints, to_encode
 
@@ -562,7 +564,15 @@ def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same
         dataclasses.replace(case.achievements[0], title="Another title"), *case.achievements[1:]))
     again = Reuse(site_fingerprints().of, first.used)
     assert to_encode(edited, again) == 1
+    made = []
+    for name in ("project_record", "certification_record", "feedback_record", "learning_record", "goal_record"):
+        original = getattr(jsonresume, name)
+        monkeypatch.setattr(jsonresume, name, functools.wraps(original)(  # named as the original: the cache's key
+            lambda view, original=original: made.append(view) or original(view)))
     assert resume_bytes(edited, again) == resume_bytes(edited) != encoded
+    # the other collections' records were kept too: only the build without them made them again
+    assert len(made) == len(case.projects) + len(case.certifications) + len(case.quotes) + len(case.learning) + \
+        len(case.goals) > 0
     # what is kept is what the last build used: the old title is encoded again if it comes back
     assert to_encode(case, Reuse(site_fingerprints().of, again.used)) == 1
 
