@@ -278,7 +278,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
             live = {found for fingerprints in seen for found, _ in fingerprints.memo.values()}
             cache.replace_sharded("fragments", keep_live_fragments(cache.sharded("fragments"), live))
             fragments_kept = len(cache.sharded("fragments"))
-    results = write(planned, cache, timings)
+    results = write(planned, cache, timings, input_hashes)
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
                             "fragments kept": fragments_kept,
@@ -673,8 +673,10 @@ def make_or_reuse_pdf(dossier: RenderedSite, fingerprint: str, paper: str, cache
     return pdf, f"{PDF_NAME} ({count(pages, 'page')}, {paper})"
 
 
-def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[OutputResult]:
-    """Write every rendered output; each folder changes only where its files changed."""
+def write(planned: list[Planned], cache: Cache, timings: Timings,
+          hashes: dict[str, str] | None = None) -> list[OutputResult]:
+    """Write every rendered output; each folder changes only where its files changed. `hashes`
+    are the record's files' content hashes, to know copies unchanged without reading them."""
     from generator.dossier import PDF_NAME
 
     manifests: dict = cache.part("outputs")
@@ -685,7 +687,7 @@ def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[Output
             prepare_output_root(target.folder)
             site_folder = target.folder / "site"
             report, manifest = write_output(site_folder, plan.site.files, plan.site.copies, plan.kept,
-                                            plan.keys, manifests.get(str(site_folder)))
+                                            plan.keys, manifests.get(str(site_folder)), hashes)
             manifests[str(site_folder)] = manifest
             results.append(OutputResult("site", target.name, site_folder, case.audience, len(case.achievements),
                                         case.left_out_sentence(), report.files, report.written, report.removed,
@@ -697,7 +699,7 @@ def write(planned: list[Planned], cache: Cache, timings: Timings) -> list[Output
             if plan.pdf is not None:
                 files[PDF_NAME] = plan.pdf
             report, manifest = write_output(dossier_folder, files, plan.dossier.site.copies,
-                                            manifest=manifests.get(str(dossier_folder)))
+                                            manifest=manifests.get(str(dossier_folder)), source_hashes=hashes)
             manifests[str(dossier_folder)] = manifest
             results.append(OutputResult("dossier", target.name, dossier_folder, plan.dossier.audience,
                                         plan.dossier.achievements, plan.dossier.left_out,

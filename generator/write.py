@@ -124,14 +124,17 @@ def staging_folder(target: Path) -> Path:
 
 def write_output(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, Path],
                  kept: dict[str, Written] | None = None, keys: dict[str, str] | None = None,
-                 manifest: Manifest | None = None) -> tuple[WriteReport, Manifest]:
+                 manifest: Manifest | None = None,
+                 source_hashes: dict[str, str] | None = None) -> tuple[WriteReport, Manifest]:
     """Make `folder` hold exactly `files`, `copies` and the `kept` files of the last build.
 
     A new folder is written beside its place and renamed into it, whole. An existing one
     (careerfolio's own) is updated in place: only new or changed files are written, each
     replaced atomically, and files no longer produced are removed last, so a reader at any
     moment finds every page complete. Files the render stage spooled wait in
-    `staging_folder(folder)` and are moved, not copied. Return what was done and the new manifest.
+    `staging_folder(folder)` and are moved, not copied. `source_hashes` are the build's content
+    hashes of the files copied, by path: a copy whose source and destination are as the last
+    build left them is not read. Return what was done and the new manifest.
     """
     # imported here, not above: a build with nothing to write never loads render
     from generator.render import Spooled
@@ -149,13 +152,14 @@ def write_output(folder: Path, files: dict[str, bytes | Spooled], copies: dict[s
                     shutil.rmtree(stale, ignore_errors=True)
         if not folder.exists():
             return _write_fresh(folder, files, copies, keys, spooled)
-        return _update(folder, files, copies, kept, keys, manifest or {}, spooled)
+        return _update(folder, files, copies, kept, keys, manifest or {}, spooled, source_hashes or {})
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # what is left there was unchanged, or is stale
 
 
 def _update(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, Path], kept: dict[str, Written],
-            keys: dict[str, str], manifest: Manifest, spooled: set[str]) -> tuple[WriteReport, Manifest]:
+            keys: dict[str, str], manifest: Manifest, spooled: set[str],
+            source_hashes: dict[str, str]) -> tuple[WriteReport, Manifest]:
     result: Manifest = dict(kept)
     made: set[Path] = set()
     shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
@@ -169,7 +173,12 @@ def _update(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, P
         result[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
         written += changed
     for relative, source in sorted(copies.items()):
-        entry, changed = _place(folder, relative, source.read_bytes(), manifest.get(relative), made)
+        previous = manifest.get(relative)
+        if previous is not None and previous.content == source_hashes.get(str(source)) \
+                and still_there(folder, relative, previous):
+            result[relative] = previous  # the same bytes as last time, where they were left
+            continue
+        entry, changed = _place(folder, relative, source.read_bytes(), previous, made)
         result[relative] = entry
         written += changed
     shutil.rmtree(folder / TEMPORARY, ignore_errors=True)

@@ -398,6 +398,15 @@ def test_an_output_file_removed_by_hand_is_made_again(sample_record):
     result = run_cli("build", "--no-pdf", "-C", sample_record)
     assert "nothing changed" not in result.stdout
     assert page.read_bytes() == expected
+    # a copied file too, and a copy whose source changed, though neither is read when unchanged
+    stylesheet = sample_record / "output" / "site" / "css" / "site.css"
+    expected = stylesheet.read_bytes()
+    stylesheet.unlink()
+    asset = sample_record / "content" / "assets" / "ci-dashboard.svg"
+    asset.write_bytes(asset.read_bytes().replace(b"</svg>", b"<!-- redrawn --></svg>"))
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert stylesheet.read_bytes() == expected
+    assert b"redrawn" in (sample_record / "output" / "site" / "assets" / "ci-dashboard.svg").read_bytes()
 
 
 def test_a_lost_cache_still_leaves_unchanged_files_alone(sample_record):
