@@ -240,6 +240,9 @@ class Watcher:
         self.ignored = [Path(os.path.realpath(path)) for path in ignored]
         self.rebuild = rebuild
         self.pending = threading.Event()
+        # set by every relevant event, so that a wait begun for a write going on is cut short
+        # when the file is closed a moment later (a save is "modified" then "closed")
+        self.woken = threading.Event()
         self.first_event = 0.0
         self.last_event = 0.0
         self.lock = threading.Lock()
@@ -278,6 +281,7 @@ class Watcher:
             self.whole = not folder and (kind == "closed" or kind == "moved" and len(paths) > 1
                                          and self.relevant(paths[1]))
             self.pending.set()
+            self.woken.set()
 
     def quiet_seconds(self) -> float:
         """How long no event must come before building: short when the last one left its file whole."""
@@ -297,7 +301,8 @@ class Watcher:
                         changed, self.changed = self.changed, set()
                         break
                     remaining = self.quiet_seconds() - waited
-                time.sleep(remaining)
+                    self.woken.clear()
+                self.woken.wait(remaining)
             self.rebuild(seen, changed)
 
     def start(self) -> object:

@@ -158,6 +158,30 @@ def test_the_watcher_builds_soon_after_a_file_is_whole_and_waits_out_a_write(tmp
     assert watcher.quiet_seconds() == QUIET_SECONDS and watcher.changed is None
 
 
+def test_a_file_closed_during_the_wait_for_its_write_cuts_the_wait_short(tmp_path, monkeypatch):
+    import threading
+
+    from generator import serve
+
+    # a write going on waits long here; its file closed a moment later must not wait that out
+    monkeypatch.setattr(serve, "QUIET_SECONDS", 60.0)
+    monkeypatch.setattr(serve, "LONGEST_WAIT_SECONDS", 120.0)
+    content = tmp_path / "content" / "achievements"
+    content.mkdir(parents=True)
+    story = str(content / "a.md")
+    built = threading.Event()
+    watcher = serve.Watcher(tmp_path, [tmp_path / "content"], [tmp_path / "output"],
+                            lambda seen, changed: built.set())
+    threading.Thread(target=watcher.run, daemon=True).start()
+    try:
+        watcher.notice(story, kind="modified")
+        assert not built.wait(0.2)  # waiting for the write to end
+        watcher.notice(story, kind="closed")
+        assert built.wait(10), "the build waited out the quiet time of a write after the file was closed"
+    finally:
+        watcher.stopped.set()
+
+
 def test_the_live_script_goes_before_the_end_of_the_body():
     page = inject_live_script(b"<html><body><p>x</p></body></html>", 3)
     assert page.index(b"<script>") < page.index(b"</body>") and b"const built = 3" in page
