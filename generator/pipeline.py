@@ -43,9 +43,11 @@ from generator.write import (
     check_output_location,
     check_target,
     prepare_output_root,
+    put_back,
     reusable,
     staging_folder,
     still_there,
+    write_first,
     write_output,
 )
 
@@ -132,6 +134,20 @@ class BuildResult:
 
 
 @dataclass
+class FirstPages:
+    """Pages to render and write before the rest of a build: `serve` gives the pages open in a
+    browser (Hugo's fast render), which then show an edit while the others are still rendered.
+
+    `ready` is told which of them were written, once they are; should the build then fail,
+    they are put back as they were and the build's error is raised as ever."""
+
+    site: Path  # the site folder they are in
+    paths: Collection[str]  # paths of pages in it, as "achievements/x/index.html"
+    ready: Callable[[frozenset[str]], None]
+    put_back: list = field(default_factory=list)  # (folder, what write_first replaced)
+
+
+@dataclass
 class Timings:
     spent: dict = field(default_factory=dict)
 
@@ -159,6 +175,7 @@ class Planned:
     dossier: Dossier | None
     pdf: bytes | None
     pdf_line: str
+    written_first: int = 0  # pages written ahead of the others (see `FirstPages`), in `kept` now
 
 
 @dataclass(frozen=True)
@@ -188,13 +205,14 @@ def make_dossier(record: Record, target: Target, history: History, templates: An
 
 def build(request: BuildRequest, cache: Cache | None = None,
           waiting: Callable[[str], None] | None = None, save: bool = False,
-          changed: Collection[str] | None = None) -> BuildResult:
+          changed: Collection[str] | None = None, first: FirstPages | None = None) -> BuildResult:
     """Build every requested output; reuse from `cache` whatever did not change.
 
     The cache is updated in memory, and written back with `save` (`serve` keeps it warm instead).
     One build of a record runs at a time; `waiting` is told when this one has to wait.
     `changed` names every file that may have changed since the last build with `cache` (a
-    file watcher's word): the others are not looked at again.
+    file watcher's word): the others are not looked at again. `first` names pages to write
+    before the others (see `FirstPages`).
     """
     # A build makes millions of small objects and few cycles, over a large cached heap that
     # the cyclic collector would walk again and again (a second of a large build); reference
@@ -211,7 +229,13 @@ def build(request: BuildRequest, cache: Cache | None = None,
                 cache.memory[CHANGED_SINCE_GOOD] = changed
             else:
                 changed = None
-            result = _build(request, cache, changed)
+            try:
+                result = _build(request, cache, changed, first)
+            except BaseException:
+                if first is not None:  # the output stays as the last good build left it
+                    for folder, before in first.put_back:
+                        put_back(folder, before)
+                raise
             if cache is not None:
                 cache.memory[CHANGED_SINCE_GOOD] = set()
             if save and cache is not None:
@@ -229,7 +253,8 @@ LIVE_FINGERPRINTS = "fingerprints of this build's values"
 FRAGMENTS_GROWTH, FRAGMENTS_SLACK = 1.25, 256
 
 
-def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None) -> BuildResult:
+def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None,
+           first: FirstPages | None = None) -> BuildResult:
     root = request.root.resolve()
     cache = cache if cache is not None else Cache()
     today = request.today or build_date()
@@ -267,7 +292,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     history = History(stamp, updated, since)
     known_views(cache).start_build(input_hashes)
     cache.memory[LIVE_FINGERPRINTS] = []
-    planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings)
+    planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings, first)
                for target in targets]
     fragments_kept = previous.get("fragments kept", 0)
     seen = cache.memory.pop(LIVE_FINGERPRINTS)
@@ -471,13 +496,14 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
 
 
 def render(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
-           hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+           hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str],
+           first: FirstPages | None = None) -> Planned:
     """Render one target (see `render_target`); a mistake in a template is a located problem."""
     from generator.problems import RecordProblems
     from generator.render import template_problem
 
     try:
-        return render_target(record, target, request, history, inputs_key, hashes, cache, timings, warnings)
+        return render_target(record, target, request, history, inputs_key, hashes, cache, timings, warnings, first)
     except Exception as error:
         problem = template_problem(error)
         if problem is None:
@@ -486,7 +512,8 @@ def render(record: Record, target: Target, request: BuildRequest, history: Histo
 
 
 def render_target(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
-                  hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str]) -> Planned:
+                  hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str],
+                  first: FirstPages | None = None) -> Planned:
     """Build the cases of one target and render its site, dossier and PDF into memory.
 
     Pages whose key matches the page the last build left on disk are not rendered again;
@@ -525,8 +552,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                 dossier_child = Elsewhere(markdown, dossier_job)  # made beside the site, from here on
                 dossier_job = dossier_child.result
     with cancelled_on_failure(dossier_child):
-        site, keys, kept = render_site_of(record, target, case, templates, chain, options, inputs_key, markdown,
-                                          cache, timings)
+        site, keys, kept, written_first = render_site_of(record, target, case, templates, chain, options,
+                                                         inputs_key, markdown, cache, timings, first)
         with timings.stage("render"):
             dossier = dossier_job() if dossier_job is not None else None
     cache.replace_sharded(markdown_part, markdown.used_results())
@@ -537,7 +564,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         with timings.stage("pdf"):
             pdf, pdf_line = make_or_reuse_pdf(dossier.site, source_hash(dossier.site, record.settings.dossier.paper),
                                               record.settings.dossier.paper, cache, warnings)
-    return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line)
+    return Planned(target, case, site, kept, keys, dossier, pdf, pdf_line, written_first)
 
 
 def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, str], cache: Cache) -> str:
@@ -551,16 +578,20 @@ def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, s
 
 
 def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,
-                   inputs_key: str, markdown: Any, cache: Cache, timings: Timings) -> tuple[RenderedSite, dict, dict]:
+                   inputs_key: str, markdown: Any, cache: Cache, timings: Timings,
+                   first: FirstPages | None = None) -> tuple[RenderedSite, dict, dict, int]:
     """The site of one target: its Markdown first, then every page whose key is not the one
-    on disk; return the site, every page's key, and the pages kept as they are."""
+    on disk, the `first` pages before the others; return the site, every page's key, the
+    pages kept as they are (with those written first) and how many were written first."""
     from generator.jsonresume import RESUME_FILE, Reuse
     from generator.render import (
         page_keys,
         plan_site_card,
         plan_site_pages,
+        render_pages,
         render_site,
         site_fingerprints,
+        site_urls_of,
     )
 
     allow_html = record.settings.markdown.allow_html
@@ -572,11 +603,26 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
         card = plan_site_card(case, chain)
         pages = list(plan_site_pages(case))
-        keys = page_keys(case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
-                         case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card,
-                         known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages)
+        keys_of = functools.partial(
+            page_keys, case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
+            case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card,
+            known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
-        kept = reusable(target.folder / "site", manifest, keys)
+        written: dict = {}
+        if first is not None and first.site.resolve() == (target.folder / "site").resolve():
+            # the pages open in a browser: keyed, rendered and written before the others are keyed
+            first_keys = keys_of(only=first.paths)
+            unchanged = reusable(target.folder / "site", manifest, first_keys)
+            wanted = [page for page in pages if page.path in first_keys and page.path not in unchanged]
+            if wanted:
+                written, before = write_first(first.site, render_pages(case, templates, wanted, site_urls_of(pages)),
+                                              first_keys)
+                first.put_back.append((first.site, before))
+                if written:
+                    first.ready(frozenset(written))
+        keys = keys_of()
+        kept = {**reusable(target.folder / "site", manifest, keys), **written}
+        written_first = len(written)
         resumes: dict = cache.sharded("resume")  # (fingerprint, output folder) -> its encoding
         folder = str(target.folder)
         reuse = Reuse(fingerprints.of, {fingerprint: encoded for (fingerprint, kept_for), encoded in resumes.items()
@@ -598,7 +644,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
             cache.replace_sharded("resume", {**{key: encoded for key, encoded in resumes.items() if key[1] != folder},
                                              **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})
-    return site, keys, kept
+    return site, keys, kept, written_first
 
 
 def fingerprint_by_inputs(fingerprints: Any, known: KnownViews, case: Case) -> None:
@@ -690,7 +736,8 @@ def write(planned: list[Planned], cache: Cache, timings: Timings,
                                             plan.keys, manifests.get(str(site_folder)), hashes)
             manifests[str(site_folder)] = manifest
             results.append(OutputResult("site", target.name, site_folder, case.audience, len(case.achievements),
-                                        case.left_out_sentence(), report.files, report.written, report.removed,
+                                        case.left_out_sentence(), report.files, report.written + plan.written_first,
+                                        report.removed,
                                         sitemap=bool(case.base_url)))
             if plan.dossier is None:
                 continue

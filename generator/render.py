@@ -698,7 +698,8 @@ def site_fingerprints() -> Fingerprints:
 
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
               fingerprints: Fingerprints | None = None, card: CardPlan | None = None,
-              known: dict | None = None, pages: list[Page] | None = None) -> dict[str, str]:
+              known: dict | None = None, pages: list[Page] | None = None,
+              only: Collection[str] | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
@@ -708,17 +709,19 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
     The social card's key is its plan's: what it says, in which fonts and colours. `known`
     maps each page to the parts and key of the last build's, and is brought up to date: a page
     whose parts are the same keeps its key without digesting them again. `pages` is the
-    site's plan, when the caller has it already.
+    site's plan, when the caller has it already; with `only`, just those pages' keys are made.
     """
     pages = pages if pages is not None else list(plan_site_pages(case))
     site_urls = site_urls_of(pages)
     announced = social_card(case)
     fingerprints = fingerprints if fingerprints is not None else site_fingerprints()
     keys = {}
-    if card is not None:
+    if card is not None and (only is None or CARD_PATH in only):
         keys[CARD_PATH] = digest(salt, card.key)
     case_parts: dict[int, list] = {}  # id(reads) -> the parts of the case its pages read
     for page in pages:
+        if only is not None and page.path not in only:
+            continue
         reads = templates.reads(page.template)
         context = page_context(case, page, site_urls, announced)
         parts: list[bytes | str] = [salt, reads.source_digest, page.path, page.template, page.title,
@@ -741,11 +744,12 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
         if earlier is None or earlier[0] != parts:
             earlier = known[page.path] = (parts, digest(*parts))
         keys[page.path] = earlier[1]
-    if known is not None:
+    if known is not None and only is None:
         for gone in known.keys() - keys.keys():
             del known[gone]
-    # resume.json is made from the whole case, so it changes whenever the case may
-    keys[RESUME_FILE] = digest(salt, RESUME_FILE, case_key)
+    if only is None or RESUME_FILE in only:
+        # resume.json is made from the whole case, so it changes whenever the case may
+        keys[RESUME_FILE] = digest(salt, RESUME_FILE, case_key)
     return keys
 
 

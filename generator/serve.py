@@ -7,6 +7,11 @@ output folder and nothing else; each file is replaced atomically by the writer, 
 response is one complete file of one build. A save that breaks the record leaves the last
 good build in place and shows the problems over the open page until the next good save.
 
+The pages open in a browser (and the last few asked for) are rendered and written before
+the rest of a rebuild, and the open pages reload then, as with Hugo's fast render: an edit
+shows where the writer looks while the other pages are still being rendered. Until those are
+written, a request for any other file waits for them, so that no response mixes two builds.
+
 The reload script is added to HTML responses as they are served; built files never hold it.
 """
 
@@ -20,16 +25,17 @@ import mimetypes
 import os
 import posixpath
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.cache import Cache
 from generator.cli_text import count
-from generator.pipeline import BuildRequest, BuildResult, build, input_places
+from generator.pipeline import BuildRequest, BuildResult, FirstPages, build, input_places
 from generator.problems import RecordProblems, UsageError, UserError, display_path
 
 EVENTS_PATH = "/__careerfolio/events"
@@ -39,6 +45,9 @@ QUIET_SECONDS = 0.02  # an editor's save is a burst of events; wait until it is 
 WHOLE_QUIET_SECONDS = 0.003
 LONGEST_WAIT_SECONDS = 0.25  # but never longer than this after the first event
 KEEPALIVE_SECONDS = 15
+# how many open pages, and how many of the pages last asked for, a rebuild writes first
+FIRST_PAGES, RECENT_PAGES = 8, 4
+SWITCH_SECONDS = 0.001
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
                  ".xml": "application/xml; charset=utf-8", ".json": "application/json",
@@ -65,7 +74,7 @@ LIVE_SCRIPT = """<script>(() => {
     overlay.textContent = "careerfolio: the record has problems; this page is the last good build.\\n\\n" +
       problems.join("\\n");
   }
-  const events = new EventSource("%(events)s");
+  const events = new EventSource("%(events)s?page=" + encodeURIComponent(location.pathname));
   events.onmessage = (message) => {
     const state = JSON.parse(message.data);
     if (state.problems.length) { show(state.problems); return; }
@@ -87,6 +96,10 @@ class LiveState:
     problems: list = field(default_factory=list)
     condition: threading.Condition = field(default_factory=threading.Condition)
     stopping: bool = False
+    open_pages: dict = field(default_factory=dict)  # page -> how many open event streams show it
+    recent: list = field(default_factory=list)  # the last pages asked for, newest last
+    # while a build writes the rest of the site: the pages it wrote first (see FirstPages)
+    completing: frozenset | None = None
 
     def publish(self, generation: int | None = None, problems: list | None = None) -> None:
         with self.condition:
@@ -97,6 +110,49 @@ class LiveState:
 
     def as_json(self) -> str:
         return json.dumps({"generation": self.generation, "problems": self.problems})
+
+    def looked_at(self, page: str) -> None:
+        """Note a page asked for: the last few are written first by the next build."""
+        with self.condition:
+            if page in self.recent:
+                self.recent.remove(page)
+            self.recent.append(page)
+            del self.recent[:-RECENT_PAGES]
+
+    def opened(self, page: str, change: int) -> None:
+        with self.condition:
+            self.open_pages[page] = self.open_pages.get(page, 0) + change
+            if self.open_pages[page] <= 0:
+                del self.open_pages[page]
+
+    def first_pages(self) -> frozenset[str]:
+        with self.condition:
+            return frozenset(list(self.open_pages)[:FIRST_PAGES] + self.recent)
+
+    def begin_rest(self, written: frozenset[str]) -> None:
+        """Announce a build whose `written` pages are in place while it writes the others."""
+        with self.condition:
+            self.completing = written
+            self.generation += 1
+            self.problems = []
+            self.condition.notify_all()
+
+    def end_rest(self) -> None:
+        with self.condition:
+            self.completing = None
+            self.condition.notify_all()
+
+    def wait_for(self, page: str) -> None:
+        """Wait until `page` is of the latest build announced: it was written first, or the rest is."""
+        with self.condition:
+            while self.completing is not None and page not in self.completing and not self.stopping:
+                self.condition.wait(1)
+
+
+def page_file(url_path: str) -> str:
+    """The file a URL path names in the site, as the build names its pages ("a/b/index.html")."""
+    path = unquote(url_path).lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
 
 
 def is_loopback(host: str) -> bool:
@@ -165,6 +221,7 @@ def make_handler(site: Path, state: LiveState, quiet: bool = True) -> type[http.
 
         def answer(self, send_body: bool) -> None:
             url_path = urlsplit(self.path).path
+            state.wait_for(page_file(url_path))
             path = resolve_request_path(site, url_path)
             if path is not None and path.is_dir():
                 if not url_path.endswith("/"):  # so that the page's relative links resolve
@@ -186,6 +243,8 @@ def make_handler(site: Path, state: LiveState, quiet: bool = True) -> type[http.
                 mimetypes.guess_type(str(path))[0] or "application/octet-stream"
             if kind.startswith("text/html"):
                 body = inject_live_script(body, state.generation)
+                if status == 200:
+                    state.looked_at(page_file(url_path))
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -202,6 +261,9 @@ def make_handler(site: Path, state: LiveState, quiet: bool = True) -> type[http.
             self.end_headers()
             self.close_connection = True
             seen = None
+            page = parse_qs(urlsplit(self.path).query).get("page", [None])[0]
+            if page is not None:
+                state.opened(page_file(page), 1)
             try:
                 while not state.stopping:
                     with state.condition:
@@ -219,6 +281,9 @@ def make_handler(site: Path, state: LiveState, quiet: bool = True) -> type[http.
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError, OSError):
                 return
+            finally:
+                if page is not None:
+                    state.opened(page_file(page), -1)
 
     return Handler
 
@@ -386,13 +451,23 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
               file=stderr)
     state = LiveState()
     cache = Cache.for_record(root)
+    # the server's threads answer between a build's steps sooner than Python's 5 ms default lets
+    # them: a page written first waits less for its reader (a build takes a little longer)
+    sys.setswitchinterval(SWITCH_SECONDS)
     build_lock = threading.Lock()
 
     def rebuild(event_time: float | None, changed: set[str] | None = None) -> None:
         with build_lock:
             started = time.perf_counter()
+            announced: list[float] = []  # when the pages written first were, if some were
+
+            def ready(written: frozenset[str]) -> None:
+                state.begin_rest(written)
+                announced.append(time.monotonic())
+
+            first = FirstPages(site, state.first_pages(), ready) if event_time is not None else None
             try:
-                result = build(request, cache, changed=changed)
+                result = build(request, cache, changed=changed, first=first)
             except RecordProblems as error:
                 for problem in error.problems:
                     print(problem.describe(), file=stderr)  # paths an editor in this folder can open
@@ -412,13 +487,17 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
                 print(f"careerfolio: {message}", file=stderr, flush=True)
                 state.publish(problems=[message])
                 return
-            state.publish(generation=state.generation + 1)
+            finally:
+                state.end_rest()
+            if not announced:
+                state.publish(generation=state.generation + 1)
             # what survives a build is mostly the cache: keep the collector from walking it again
             gc.collect(1)
             gc.freeze()
             # from the moment the save was seen, when there was one
             took = time.monotonic() - event_time if event_time is not None else time.perf_counter() - started
-            print(describe_rebuild(result, took), file=stdout, flush=True)
+            open_page = announced[0] - event_time if announced and event_time is not None else None
+            print(describe_rebuild(result, took, open_page), file=stdout, flush=True)
 
     rebuild(None)
     try:
@@ -450,9 +529,10 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
             cache.save()
 
 
-def describe_rebuild(result: BuildResult, seconds: float) -> str:
+def describe_rebuild(result: BuildResult, seconds: float, open_page: float | None = None) -> str:
     written = sum(output.written for output in result.outputs)
     removed = sum(output.removed for output in result.outputs)
     what = "nothing changed" if result.unchanged else f"{written} file{'s' if written != 1 else ''} written" + (
         f", {removed} removed" if removed else "")
-    return f"built in {seconds * 1000:.0f} ms: {what}"
+    first = f" (the open page in {open_page * 1000:.0f} ms)" if open_page is not None else ""
+    return f"built in {seconds * 1000:.0f} ms{first}: {what}"

@@ -190,6 +190,47 @@ def _update(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, P
     return WriteReport(folder, len(result), written, removed), result
 
 
+def write_first(folder: Path, files: dict[str, bytes], keys: dict[str, str]) -> tuple[dict[str, Written], dict]:
+    """Write a few pages of an existing output ahead of the rest of its build (serve: the pages
+    open in a browser), each replaced atomically. Return their manifest entries, and what each
+    file held before (None: there was none), for `put_back` should the build then fail."""
+    if not folder.is_dir() or not is_ours(folder):
+        return {}, {}
+    written: dict[str, Written] = {}
+    before: dict[str, bytes | None] = {}
+    made: set[Path] = set()
+    (folder / TEMPORARY).mkdir(exist_ok=True)
+    try:
+        for relative, data in sorted(files.items()):
+            try:
+                before[relative] = (folder / relative).read_bytes()
+            except FileNotFoundError:
+                before[relative] = None
+            entry, _ = _place(folder, relative, data, None, made)
+            written[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
+    except BaseException:
+        put_back(folder, before)
+        raise
+    finally:
+        shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+    return written, before
+
+
+def put_back(folder: Path, before: dict) -> None:
+    """Give the files `write_first` wrote the bytes they held before it (see there)."""
+    if not before:
+        return
+    (folder / TEMPORARY).mkdir(exist_ok=True)
+    try:
+        for relative, data in before.items():
+            if data is None:
+                (folder / relative).unlink(missing_ok=True)
+            else:
+                _place(folder, relative, data, None, set())
+    finally:
+        shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+
+
 def _remove_listed(folder: Path, stale: list[str]) -> int:
     """Remove the files named, then the folders they leave empty."""
     emptied: set[Path] = set()

@@ -522,3 +522,92 @@ def test_a_digest_keeps_its_parts_apart_and_its_value():
 
     assert digest("a", "b", b"c") == "72ba7ac006a2753ff60002e323465b7fa711ba1b"
     assert digest("ab", "") != digest("a", "b") != digest("ab")
+
+
+def test_pages_open_in_a_browser_are_written_before_the_others_and_the_build_equals_a_clean_one(sample_record,
+                                                                                               tmp_path):
+    """serve's fast render: the open pages are written first, and told; then the rest lands."""
+    from generator.pipeline import FirstPages
+
+    cache = Cache()
+    out = tmp_path / "warm"
+    request = BuildRequest(sample_record, out=out, pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    page = "achievements/2025-03-ci-build-time/index.html"
+    listing = out / "site" / "achievements" / "index.html"
+    seen: list[tuple[frozenset, bytes, bytes]] = []
+
+    def ready(written: frozenset) -> None:
+        seen.append((written, (out / "site" / page).read_bytes(), listing.read_bytes()))
+
+    story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
+    edit(story, "title: Cut CI build time", "title: Seen first, cut CI build time")
+    first = FirstPages(out / "site", {page, "achievements/2025-06-multi-region-failover/index.html", "nowhere.html"},
+                       ready)
+    old = tree_bytes(out / "site")
+    result = build(request, cache, changed={str(story)}, first=first)
+    new = tree_bytes(out / "site")
+    # only the open page the edit changed; written when told, the list not yet
+    assert [written for written, _, _ in seen] == [frozenset({page})]
+    assert b"Seen first" in seen[0][1] and b"Seen first" not in seen[0][2]
+    assert b"Seen first" in listing.read_bytes()
+    # the page written first is counted with the others
+    assert result.outputs[0].written == sum(old.get(path) != data for path, data in new.items())
+    clean = tmp_path / "clean"
+    build(replace(request, out=clean), Cache())
+    assert tree_bytes(out) == tree_bytes(clean)
+    # and kept by the next build as any page is
+    edit(story, "Seen first, ", "")
+    build(request, cache, changed={str(story)}, first=FirstPages(out / "site", set(), ready))
+    assert build(request, cache).unchanged
+    shutil.rmtree(clean)
+    build(replace(request, out=clean), Cache())
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_a_build_that_fails_after_writing_the_open_pages_puts_them_back(sample_record, tmp_path, monkeypatch):
+    from generator.pipeline import FirstPages
+
+    cache = Cache()
+    out = tmp_path / "out"
+    request = BuildRequest(sample_record, out=out, pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    before = tree_bytes(out)
+    written: list[frozenset] = []
+    story = sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md"
+    edit(story, "title: Cut CI build time", "title: Never landed")
+    page = "achievements/2025-03-ci-build-time/index.html"
+    new_page = "achievements/2025-09-new/index.html"
+    (story.parent / "2025-09-new.md").write_text(story.read_text(encoding="utf-8").replace("Never landed", "New"),
+                                                 encoding="utf-8")
+
+    def fail(*arguments, **options):
+        raise OSError(28, "No space left on device")  # the rest of the site cannot be written
+
+    monkeypatch.setattr(generator.pipeline, "write_output", fail)
+    with pytest.raises(generator.pipeline.OutputRefused):
+        build(request, cache, first=FirstPages(out / "site", {page, new_page}, written.append))
+    assert written == [frozenset({page, new_page})]  # they were written, then put back
+    assert tree_bytes(out) == before
+    monkeypatch.undo()
+    build(request, cache)
+    clean = tmp_path / "clean"
+    build(replace(request, out=clean), Cache())
+    assert tree_bytes(out) == tree_bytes(clean)
+
+
+def test_the_keys_of_some_pages_are_their_keys_among_all(sample_record, tmp_path, monkeypatch):
+    made: list[tuple[dict, dict]] = []
+    original = generator.render.page_keys
+
+    def page_keys(*arguments, **options):
+        keys = original(*arguments, **options)
+        if options.get("only") is None:
+            chosen = sorted(keys)[::3]
+            made.append(({path: keys[path] for path in chosen},
+                         original(*arguments, **{**options, "known": None, "only": set(chosen)})))
+        return keys
+
+    monkeypatch.setattr(generator.render, "page_keys", page_keys)
+    build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False, dossier=False), Cache())
+    assert made and all(among_all == alone for among_all, alone in made)

@@ -182,6 +182,60 @@ def test_a_file_closed_during_the_wait_for_its_write_cuts_the_wait_short(tmp_pat
         watcher.stopped.set()
 
 
+def test_while_a_build_writes_the_rest_only_the_pages_it_wrote_first_are_answered():
+    from generator.serve import LiveState
+
+    state = LiveState()
+    state.begin_rest(frozenset({"achievements/a/index.html"}))
+    assert state.generation == 1  # the open pages reload now
+    state.wait_for("achievements/a/index.html")  # at once
+    answered = threading.Event()
+    waiting = threading.Thread(target=lambda: (state.wait_for("index.html"), answered.set()))
+    waiting.start()
+    assert not answered.wait(0.3), "a page of the build still being written was answered"
+    state.end_rest()
+    assert answered.wait(10)
+    waiting.join()
+
+
+def test_the_pages_open_and_last_asked_for_are_written_first():
+    from generator.serve import FIRST_PAGES, RECENT_PAGES, LiveState, page_file
+
+    assert [page_file(path) for path in ("/", "/achievements/a/", "/css/site.css", "/a%20b/")] == [
+        "index.html", "achievements/a/index.html", "css/site.css", "a b/index.html"]
+    state = LiveState()
+    state.opened("timeline/index.html", 1)
+    state.opened("timeline/index.html", 1)
+    state.opened("index.html", 1)
+    state.opened("index.html", -1)  # that tab was closed
+    for number in range(RECENT_PAGES + 2):
+        state.looked_at(f"tags/{number}/index.html")
+    state.looked_at("tags/0/index.html")
+    assert state.first_pages() == {"timeline/index.html", "tags/0/index.html",
+                                   *(f"tags/{number}/index.html" for number in range(3, RECENT_PAGES + 2))}
+    for number in range(FIRST_PAGES * 2):
+        state.opened(f"projects/{number}/index.html", 1)
+    assert len(state.first_pages()) == FIRST_PAGES + RECENT_PAGES
+
+
+def test_the_page_open_in_a_browser_is_built_first(served):
+    server, record = served
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", "/__careerfolio/events?page=" + PAGE)  # as the page's script opens it
+        response = connection.getresponse()
+        assert response.fp.readline().startswith(b"data: ")
+        edit(record / ACHIEVEMENT, "title: Cut CI build time", "title: Shown first, cut CI build time")
+        announced = json.loads(next(line for line in iter(response.fp.readline, b"")
+                                    if line.startswith(b"data: "))[len(b"data: "):])
+        assert not announced["problems"]
+        # the open page is the new one as soon as its reload is called for
+        assert b"Shown first" in get(server.port, PAGE)[2]
+        wait_until(lambda: any("(the open page in" in line for line in server.lines))
+    finally:
+        connection.close()
+
+
 def test_the_live_script_goes_before_the_end_of_the_body():
     page = inject_live_script(b"<html><body><p>x</p></body></html>", 3)
     assert page.index(b"<script>") < page.index(b"</body>") and b"const built = 3" in page
