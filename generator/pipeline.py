@@ -406,7 +406,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     """
     from generator.load import discover_files
     from generator.parallel import Forked, can_fork, cancelled_on_failure
-    from generator.validate import validate_record
+    from generator.validate import revalidate, validate_record
 
     known: dict = cache.sharded("files")
     used: dict = {}
@@ -440,7 +440,22 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
             used[key] = checked_file
             checked.append(checked_file)
         cache.replace_sharded("files", used)
-        return validate_record(root, settings, settings_source, checked, settings_problems)
+        # this process's last record, when only entries' files changed since (serve)
+        validated_as = ("validated", str(root), str(settings.content_dir))
+        last = cache.memory.get(validated_as)
+        record = None
+        if last is not None and same_files and not settings_problems:
+            last_hashes, last_checked, last_record = last
+            changed = {path for path, content in hashes.items() if last_hashes.get(path) != content}
+            # a link's digest is of the link: what it leads to may have changed unseen
+            if len(hashes) == len(last_hashes) and changed <= {
+                    str(file.loaded.file.path) for before, file in zip(last_checked, checked) if file is not before} \
+                    and not any(is_link_hash(content) for content in hashes.values()):
+                record = revalidate(last_record, last_checked, checked, settings, settings_source)
+        if record is None:
+            record = validate_record(root, settings, settings_source, checked, settings_problems)
+        cache.memory[validated_as] = (dict(hashes), checked, record)
+        return record
 
 
 # From this many files to parse on, a second process parses half of them.
@@ -603,10 +618,11 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
         card = plan_site_card(case, chain)
         pages = list(plan_site_pages(case))
+        site_urls = site_urls_of(pages)
         keys_of = functools.partial(
             page_keys, case, templates, digest(tool_digest(), str(allow_html), repr(sorted(options.items()))),
             case_key=digest(inputs_key, repr(target.options)), fingerprints=fingerprints, card=card,
-            known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages)
+            known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages, site_urls=site_urls)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         written: dict = {}
         if first is not None and first.site.resolve() == (target.folder / "site").resolve():
@@ -615,7 +631,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             unchanged = reusable(target.folder / "site", manifest, first_keys)
             wanted = [page for page in pages if page.path in first_keys and page.path not in unchanged]
             if wanted:
-                written, before = write_first(first.site, render_pages(case, templates, wanted, site_urls_of(pages)),
+                written, before = write_first(first.site, render_pages(case, templates, wanted, site_urls),
                                               first_keys)
                 first.put_back.append((first.site, before))
                 if written:
@@ -634,7 +650,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             spool = staging_folder(target.folder / "site")
         try:
             site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card,
-                               spool=spool, pages=pages)
+                               spool=spool, pages=pages, site_urls=site_urls)
         except BaseException:
             if spool is not None:
                 shutil.rmtree(spool, ignore_errors=True)

@@ -699,7 +699,7 @@ def site_fingerprints() -> Fingerprints:
 def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
               fingerprints: Fingerprints | None = None, card: CardPlan | None = None,
               known: dict | None = None, pages: list[Page] | None = None,
-              only: Collection[str] | None = None) -> dict[str, str]:
+              only: Collection[str] | None = None, site_urls: list[SiteUrl] | None = None) -> dict[str, str]:
     """A key for every page: the same key means the same bytes, so the page need not be rendered.
 
     The key covers the page's template sources, its place, its own entry, and only the parts
@@ -709,10 +709,11 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
     The social card's key is its plan's: what it says, in which fonts and colours. `known`
     maps each page to the parts and key of the last build's, and is brought up to date: a page
     whose parts are the same keeps its key without digesting them again. `pages` is the
-    site's plan, when the caller has it already; with `only`, just those pages' keys are made.
+    site's plan (and `site_urls` its sitemap's), when the caller has it already; with `only`,
+    just those pages' keys are made.
     """
     pages = pages if pages is not None else list(plan_site_pages(case))
-    site_urls = site_urls_of(pages)
+    site_urls = site_urls if site_urls is not None else site_urls_of(pages)
     announced = social_card(case)
     fingerprints = fingerprints if fingerprints is not None else site_fingerprints()
     keys = {}
@@ -764,15 +765,15 @@ def plan_site_card(case: Case, chain: ThemeChain) -> CardPlan | None:
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
                 skip: Collection[str] = frozenset(), reuse: Reuse | None = None,
                 card: CardPlan | None = None, spool: Path | None = None,
-                pages: list[Page] | None = None) -> RenderedSite:
+                pages: list[Page] | None = None, site_urls: list[SiteUrl] | None = None) -> RenderedSite:
     """Render every site page but those in `skip`, draw the social card of `card` unless it is
     skipped too, and list the static and content files the site needs.
 
     `reuse` holds what an earlier build encoded of resume.json's achievements. With `spool`,
     the pages go to that folder as they are rendered (see `Spooled`); `pages` is the site's
-    plan, when the caller has it already."""
+    plan (and `site_urls` its sitemap's), when the caller has it already."""
     pages = pages if pages is not None else list(plan_site_pages(case))
-    site_urls = site_urls_of(pages)
+    site_urls = site_urls if site_urls is not None else site_urls_of(pages)
     resume = None
     if RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES and can_fork():
         resume = Forked(functools.partial(encode_resume, case, reuse))  # on the core the pages leave free

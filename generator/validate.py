@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +209,54 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
         raise RecordProblems(problems)
     return Record(root, content_dir, settings, settings_source, profile, raw.profile,
                   competencies, raw.competencies, entries)
+
+
+def revalidate(last: Record, last_files: list[CheckedFile], files: list[CheckedFile], settings: Settings,
+               settings_source: SourceFile | None) -> Record | None:
+    """The record of `files` made from `last`, the record of `last_files`, when what changed
+    cannot change any check across files; else None, and `validate_record` must run.
+
+    A save usually changes an entry's words: its title, summary, story, impacts. Ids,
+    visibility, references and evidence files are what the checks across files read, so an
+    entry whose file changed only elsewhere, and has no problem of its own, takes its place
+    in `last` under the id it had. The files must be the same ones in the same order, and
+    each changed one an entry file with the same entries."""
+    if len(files) != len(last_files):
+        return None
+    entries = {collection: list(found) for collection, found in last.entries.items()}
+    place: dict[int, tuple[str, int]] = {}  # id(raw item of `last`) -> where its entry is
+    for index, (before, now) in enumerate(zip(last_files, files)):
+        if before is now:
+            continue
+        file = now.loaded.file
+        if file.path != before.loaded.file.path or file.role not in ("item", "list") or now.problems \
+                or before.problems or len(now.models) != len(before.models):
+            return None
+        if not place:
+            place = {id(entry.origin): (collection, position) for collection, found in entries.items()
+                     for position, entry in enumerate(found)}
+        for old_item, item, model in zip(before.loaded.items, now.loaded.items, now.models):
+            where = place.get(id(old_item))
+            if where is None or model is None or checked_across_files(old_item) != checked_across_files(item):
+                return None
+            collection, position = where
+            entries[collection][position] = Entry(collection, entries[collection][position].id, model,
+                                                  item.source.body if item.prefix == () else "", item)
+    return replace(last, settings=settings, settings_source=settings_source,
+                   entries={collection: tuple(found) for collection, found in entries.items()})
+
+
+def checked_across_files(item: RawItem) -> tuple:
+    """What the checks across files read of an entry (see `revalidate`): its collection, id as
+    given and as derived, visibility, references and evidence files."""
+    data = item.data if isinstance(item.data, dict) else {}
+    evidence = data.get("evidence")
+    # an entry of its own file takes the file's name as its id; one of a list, its title's slug
+    titles = () if item.stem else (repr(data.get("title")), repr(data.get("name")), repr(data.get("author")))
+    return (item.collection, item.stem, repr(data.get("id")), item.expected_id(), repr(data.get("visibility")),
+            *titles, *(repr(data.get(field)) for field in REFERENCE_FIELDS),
+            repr([entry.get("file") if isinstance(entry, dict) else entry
+                  for entry in (evidence if isinstance(evidence, list) else ())]))
 
 
 def placeholder_problems(item: RawItem, body: str) -> Iterator[Problem]:

@@ -15,6 +15,7 @@ import generator.pipeline
 import generator.render
 from generator.cache import Cache, cache_home
 from generator.pipeline import BuildRequest, build
+from generator.problems import RecordProblems
 
 ACHIEVEMENTS = Path("content") / "achievements"
 
@@ -611,3 +612,73 @@ def test_the_keys_of_some_pages_are_their_keys_among_all(sample_record, tmp_path
     monkeypatch.setattr(generator.render, "page_keys", page_keys)
     build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False, dossier=False), Cache())
     assert made and all(among_all == alone for among_all, alone in made)
+
+
+def test_a_warm_build_checks_across_files_again_only_when_an_edit_can_change_them(sample_record, tmp_path,
+                                                                                  monkeypatch):
+    """serve's record after an edit of an entry's words is its last record with that entry
+    replaced; the record is what checking every file across files gives, after every edit."""
+    import generator.validate
+
+    taken: list[bool] = []
+    original = generator.validate.revalidate
+
+    def revalidate(last, last_files, files, settings, settings_source):
+        record = original(last, last_files, files, settings, settings_source)
+        taken.append(record is not None)
+        if record is not None:
+            assert record == generator.validate.validate_record(last.root, settings, settings_source, files)
+        return record
+
+    monkeypatch.setattr(generator.validate, "revalidate", revalidate)
+    cache = Cache()
+    request = BuildRequest(sample_record, out=tmp_path / "warm", pdf=False, today=dt.date(2026, 1, 15))
+    build(request, cache)
+    content = sample_record / "content"
+    story = content / ACHIEVEMENTS.name / "2025-03-ci-build-time.md"
+    steps = [  # (change, whether the last record may be taken)
+        (lambda: edit(story, "title: Cut CI build time", "title: Cut the CI build time"), True),
+        (lambda: edit(story, "people can watch move", "people can watch move. A new line"), True),
+        (lambda: edit(story, "metric: CI build time", "metric: CI build minutes"), True),
+        (lambda: edit(story, "projects: [build-platform]", "projects: [build-platform, event-backbone]"), False),
+        (lambda: edit(story, "competencies: [technical-leadership,", "competencies: [system-design,"), False),
+        (lambda: edit(story, "goals: [ci-under-20]", "goals: []"), False),
+        (lambda: edit(story, "file: assets/ci-dashboard.svg", "file: assets/failover-drill.svg"), False),
+        (lambda: edit(story, "\n---\n", "\nid: ci-build-time\n---\n"), False),
+        (lambda: edit(story, "\n---\n", "\nvisibility: internal\n---\n"), False),
+        (lambda: edit(content / "feedback.yaml", "quote: Priya already", "quote: Priya, already"), True),
+        (lambda: edit(content / "feedback.yaml", "author: Daniel Okafor", "author: Dan Okafor"), False),
+        (lambda: edit(content / "goals.yaml", "title: Run dispatch in three", "title: Run dispatch in 3"), False),
+        (lambda: edit(content / "assets" / "ci-dashboard.svg", "<svg", "<svg data-edited=\"yes\""), False),
+    ]
+    for number, (change, may_take) in enumerate(steps):
+        before = files_of(sample_record)
+        change()
+        after = files_of(sample_record)
+        taken.clear()
+        build(request, cache, changed={path for path in before.keys() | after.keys()
+                                       if before.get(path) != after.get(path)})
+        assert taken in ([may_take], []), f"step {number}: {taken}"
+        if not may_take:
+            continue
+        clean = tmp_path / "clean"
+        build(replace(request, out=clean), Cache())
+        assert tree_bytes(tmp_path / "warm") == tree_bytes(clean), f"step {number}"
+        shutil.rmtree(clean)
+    # what only a check across files finds is found however little else changed
+    for old, new in [("goals: []", "goals: [no-such-goal]"), ("file: assets/failover-drill.svg", "file: assets/none.svg"),
+                     ("\nid: ci-build-time\n", "\nid: 2025-06-multi-region-failover\n")]:
+        edit(story, old, new)
+        with pytest.raises(RecordProblems):
+            build(request, cache, changed={str(story)})
+        edit(story, new, old)
+    # a broken entry is reported however little changed, and its fix taken again
+    taken.clear()
+    edit(story, "date: 2025-03-14", "date: 2025-02-30")
+    with pytest.raises(RecordProblems):
+        build(request, cache, changed={str(story)})
+    assert taken == [False]
+    edit(story, "date: 2025-02-30", "date: 2025-03-15")
+    taken.clear()
+    build(request, cache, changed={str(story)})
+    assert taken == [True]
