@@ -307,6 +307,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     result = BuildResult(tuple(results), tuple(warnings), timings.as_tuple())
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
                             "fragments kept": fragments_kept,
+                            "ids": {name: tuple(entry.id for entry in entries) for name, entries in record.entries.items()},
                             "stamp": stamp, "since": since, "result": result})
     return result
 
@@ -452,10 +453,40 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
                     str(file.loaded.file.path) for before, file in zip(last_checked, checked) if file is not before} \
                     and not any(is_link_hash(content) for content in hashes.values()):
                 record = revalidate(last_record, last_checked, checked, settings, settings_source)
+        if record is None and not settings_problems:
+            record = validate_like_last_build(root, settings, settings_source, hashes, files, checked, known,
+                                              cache.part("build"))
         if record is None:
             record = validate_record(root, settings, settings_source, checked, settings_problems)
         cache.memory[validated_as] = (dict(hashes), checked, record)
         return record
+
+
+def validate_like_last_build(root: Path, settings: Settings, settings_source: Any, hashes: dict[str, str],
+                             files: list[RecordFile], checked: list[CheckedFile], known: dict,
+                             last_build: dict) -> Record | None:
+    """The record with the last good build's ids, when the files are those it read and the
+    ones changed since are entries changed only where no check across files looks (see
+    `validate.validate_as_before`); else None. The files as they were then are still in
+    the cache's parsed files, under their paths and the hashes the last build took."""
+    from generator.validate import validate_as_before
+
+    inputs, ids = last_build.get("inputs"), last_build.get("ids")
+    if inputs is None or ids is None or hashes.keys() != inputs.keys():
+        return None
+    by_path = {str(file.path): file for file in files}
+    before = {}
+    for path, content in hashes.items():
+        if inputs[path] == content:
+            continue
+        file = by_path.get(path)  # anything else (settings, a template, an asset): check it all
+        found = known.get((path, file.role, file.collection, inputs[path])) if file is not None else None
+        if found is None or is_link_hash(content) or is_link_hash(inputs[path]):
+            return None
+        before[path] = found
+    if any(is_link_hash(content) for content in hashes.values()):
+        return None  # what a link leads to may have changed without its digest
+    return validate_as_before(root, settings, settings_source, checked, before, ids)
 
 
 # From this many files to parse on, a second process parses half of them.

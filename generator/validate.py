@@ -220,30 +220,88 @@ def revalidate(last: Record, last_files: list[CheckedFile], files: list[CheckedF
     visibility, references and evidence files are what the checks across files read, so an
     entry whose file changed only elsewhere, and has no problem of its own, takes its place
     in `last` under the id it had. The files must be the same ones in the same order, and
-    each changed one an entry file with the same entries."""
+    each changed one an entry file with the same entries (see `same_across_files`)."""
     if len(files) != len(last_files):
         return None
     entries = {collection: list(found) for collection, found in last.entries.items()}
     place: dict[int, tuple[str, int]] = {}  # id(raw item of `last`) -> where its entry is
-    for index, (before, now) in enumerate(zip(last_files, files)):
+    for before, now in zip(last_files, files):
         if before is now:
             continue
-        file = now.loaded.file
-        if file.path != before.loaded.file.path or file.role not in ("item", "list") or now.problems \
-                or before.problems or len(now.models) != len(before.models):
+        if not same_across_files(before, now):
             return None
         if not place:
             place = {id(entry.origin): (collection, position) for collection, found in entries.items()
                      for position, entry in enumerate(found)}
         for old_item, item, model in zip(before.loaded.items, now.loaded.items, now.models):
             where = place.get(id(old_item))
-            if where is None or model is None or checked_across_files(old_item) != checked_across_files(item):
+            if where is None:
                 return None
             collection, position = where
             entries[collection][position] = Entry(collection, entries[collection][position].id, model,
                                                   item.source.body if item.prefix == () else "", item)
     return replace(last, settings=settings, settings_source=settings_source,
                    entries={collection: tuple(found) for collection, found in entries.items()})
+
+
+def validate_as_before(root: Path, settings: Settings, settings_source: SourceFile | None,
+                       files: list[CheckedFile], before: dict[str, CheckedFile],
+                       ids: dict[str, tuple[str, ...]]) -> Record | None:
+    """The record of `files`, whose ids were `ids` (each collection's, in file order) in a
+    build whose record had no problem, when every file changed since (`before` maps each
+    one's path to what it was then) is the same across files (see `revalidate`); else None.
+
+    A new process has no record to take its entries from, but it has the files as parsed
+    and the ids: it skips giving out ids and checking references, most of this stage's
+    time in a large record."""
+    if any(not same_across_files(old, files_by_path) for old, files_by_path in _changed_pairs(files, before)):
+        return None
+    singles: dict[str, CheckedFile] = {}
+    found: dict[str, list[Entry]] = {collection: [] for collection in COLLECTION_MODELS}
+    for checked in files:
+        role = checked.loaded.file.role
+        if checked.problems:
+            return None
+        if role in ("profile", "competencies"):
+            singles[role] = checked
+            continue
+        for item, model in zip(checked.loaded.items, checked.models):
+            if model is None or item.collection not in found:
+                return None
+            taken = found[item.collection]
+            known = ids.get(item.collection, ())
+            if len(taken) >= len(known):
+                return None
+            taken.append(Entry(item.collection, known[len(taken)], model,
+                               item.source.body if item.prefix == () else "", item))
+    if any(len(found[collection]) != len(ids.get(collection, ())) for collection in found) \
+            or "profile" not in singles or not singles["profile"].models:
+        return None
+    competencies = singles["competencies"].models[0] if "competencies" in singles and \
+        singles["competencies"].models and singles["competencies"].models[0] else Competencies()
+    return Record(root, root / settings.content_dir, settings, settings_source, singles["profile"].models[0],
+                  singles["profile"].loaded.source, competencies,
+                  singles["competencies"].loaded.source if "competencies" in singles else None,
+                  {collection: tuple(entries) for collection, entries in found.items()})
+
+
+def _changed_pairs(files: list[CheckedFile], before: dict[str, CheckedFile]) -> Iterator[tuple]:
+    for checked in files:
+        old = before.get(str(checked.loaded.file.path))
+        if old is not None and old is not checked:
+            yield old, checked
+
+
+def same_across_files(before: CheckedFile, now: CheckedFile) -> bool:
+    """Whether a file changed only where no check across files looks: an entry file, without
+    problems then or now, with the same entries, each the same to those checks."""
+    file = now.loaded.file
+    if file.path != before.loaded.file.path or file.role not in ("item", "list") or now.problems \
+            or before.problems or len(now.models) != len(before.models) \
+            or len(now.loaded.items) != len(before.loaded.items) or any(model is None for model in now.models):
+        return False
+    return all(checked_across_files(old_item) == checked_across_files(item)
+               for old_item, item in zip(before.loaded.items, now.loaded.items))
 
 
 def checked_across_files(item: RawItem) -> tuple:

@@ -682,3 +682,59 @@ def test_a_warm_build_checks_across_files_again_only_when_an_edit_can_change_the
     taken.clear()
     build(request, cache, changed={str(story)})
     assert taken == [True]
+
+
+def test_a_new_process_gives_out_the_last_builds_ids_when_an_edit_cannot_change_them(sample_record, tmp_path,
+                                                                                    monkeypatch):
+    """Each build here is a new process's (its cache read from disk): after an edit of an
+    entry's words the ids are the last good build's and no reference is checked again; the
+    record is what checking every file gives, and a wrong reference is still found."""
+    import generator.validate
+
+    taken: list[bool] = []
+    original = generator.validate.validate_as_before
+
+    def validate_as_before(root, settings, settings_source, files, before, ids):
+        record = original(root, settings, settings_source, files, before, ids)
+        taken.append(record is not None)
+        if record is not None:
+            assert record == generator.validate.validate_record(root, settings, settings_source, files)
+        return record
+
+    monkeypatch.setattr(generator.validate, "validate_as_before", validate_as_before)
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
+
+    def build_anew() -> None:
+        taken.clear()
+        build(request, Cache.for_record(sample_record), save=True)
+
+    build_anew()
+    assert taken == []  # nothing to take ids from yet
+    content = sample_record / "content"
+    story = content / ACHIEVEMENTS.name / "2025-03-ci-build-time.md"
+    for change, may_take in [
+        (lambda: edit(story, "title: Cut CI build time", "title: Cut the CI build time"), True),
+        (lambda: edit(story, "metric: CI build time", "metric: CI build minutes"), True),
+        (lambda: edit(content / "feedback.yaml", "quote: Priya already", "quote: Priya, already"), True),
+        (lambda: edit(story, "projects: [build-platform]", "projects: [build-platform, event-backbone]"), False),
+        (lambda: edit(story, "\n---\n", "\nid: ci-build-time\n---\n"), False),
+        (lambda: edit(content / "feedback.yaml", "author: Daniel Okafor", "author: Dan Okafor"), False),
+        (lambda: edit(content / "assets" / "ci-dashboard.svg", "<svg", "<svg data-edited=\"yes\""), None),
+        (lambda: edit(sample_record / "careerfolio.yaml", "\n", "\ntitle: Another title\n"), None),
+        (lambda: shutil.copy(story.with_name("2025-06-multi-region-failover.md"), story.with_name("2025-09-copy.md")),
+         None),
+    ]:
+        change()
+        build_anew()
+        assert taken == ([] if may_take is None else [may_take]), change
+        clean = tmp_path / "clean"
+        build(replace(request, out=clean), Cache())
+        assert tree_bytes(tmp_path / "out") == tree_bytes(clean)
+        shutil.rmtree(clean)
+    edit(story, "goals: [ci-under-20]", "goals: [no-such-goal]")
+    with pytest.raises(RecordProblems):
+        build_anew()
+    edit(story, "goals: [no-such-goal]", "goals: [ci-under-20]")
+    edit(story, "Cut the CI build time", "Cut CI build time")
+    build_anew()
+    assert taken == [True]
