@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,9 +261,7 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
     gate = Gate(record, options)
     names = Names(record)
     # projects and goals first: achievements may link only to those the audience sees
-    project_entries = [e for e in record.collection("projects") if gate.admits(
-        e, e.model.period.start if e.model.period else None,
-        e.model.period.end if e.model.period else None, tuple(e.model.tags) + tuple(e.model.skills))]
+    project_entries = admitted_projects(record, gate)
     showcase = options.purpose == "portfolio"
     goal_entries = [e for e in record.collection("goals") if gate.admits(e, None, None)]
     if showcase:  # a portfolio shows no plan
@@ -305,7 +303,14 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
         years=build_years(achievements, timeline),
         totals=sum_impacts(achievements), coverage=measure_coverage(competencies),
         plan_progress=plan_progress(goals), left_out=gate.left_out_counts(),
-        assets=collect_assets(record, achievements, projects, feedback))
+        assets=collect_assets(record, shown_entries(record, "achievements", achievements), project_entries,
+                              shown_entries(record, "feedback", feedback)))
+
+
+def admitted_projects(record: Record, gate: Gate) -> list[Entry]:
+    return [e for e in record.collection("projects") if gate.admits(
+        e, e.model.period.start if e.model.period else None,
+        e.model.period.end if e.model.period else None, tuple(e.model.tags) + tuple(e.model.skills))]
 
 
 def build_achievements(record: Record, gate: Gate, names: Names, updated: Mapping[str, dt.date],
@@ -572,8 +577,10 @@ def build_years(achievements: tuple[AchievementView, ...],
 MARKDOWN_ASSET = re.compile(r"\]\(\s*<?((?:\./)?assets/[^)\s>]+)")
 
 
-def collect_assets(record: Record, achievements, projects, feedback) -> tuple[str, ...]:
-    """The content files the output needs: visible evidence, the photo, Markdown images.
+def collect_assets(record: Record, achievements: Iterable[Entry], projects: Iterable[Entry],
+                   feedback: Iterable[Entry]) -> tuple[str, ...]:
+    """The content files the output needs: visible evidence, the photo, Markdown images;
+    from the entries the case shows.
 
     A file that an entry the audience may not see lists as evidence is its evidence: a
     visible text that links to it does not publish it, unless a visible entry lists it too.
@@ -582,14 +589,15 @@ def collect_assets(record: Record, achievements, projects, feedback) -> tuple[st
     if record.profile.photo:
         claimed.add(record.profile.photo)
     texts = [record.profile.summary or "", record.profile.ask or ""]
-    for achievement in achievements:
-        claimed.update(e.file for e in achievement.evidence if e.file)
-        texts.append(achievement.body)
-        if achievement.star:
-            texts.extend(v for v in achievement.star.model_dump().values() if v)
-    texts.extend(p.body for p in projects)
-    texts.extend(f.quote for f in feedback)
-    shown = {achievement.id for achievement in achievements}
+    shown = set()
+    for entry in achievements:
+        shown.add(entry.id)
+        claimed.update(e.file for e in entry.model.evidence if e.file)
+        texts.append(entry.body)
+        if entry.model.star:
+            texts.extend(v for v in entry.model.star.model_dump().values() if v)
+    texts.extend(entry.body for entry in projects)
+    texts.extend(entry.model.quote for entry in feedback)
     hidden_evidence = {evidence.file.removeprefix("./") for entry in record.collection("achievements")
                        if entry.id not in shown for evidence in entry.model.evidence if evidence.file}
     linked = {m.removeprefix("./") for text in texts for m in MARKDOWN_ASSET.findall(text)}
@@ -599,3 +607,21 @@ def collect_assets(record: Record, achievements, projects, feedback) -> tuple[st
     return tuple(sorted(name for name in wanted if Path(name).parts[:1] == ("assets",)
                         and ".." not in Path(name).parts and (record.content_dir / name).is_file()
                         and inside(record.content_dir / name, assets)))
+
+
+def shown_entries(record: Record, collection: str, views: Iterable[Any]) -> list[Entry]:
+    """The entries of a collection that the case shows as `views`, in file order."""
+    shown = {view.id for view in views}
+    return [entry for entry in record.collection(collection) if entry.id in shown]
+
+
+def site_assets(record: Record, options: CaseOptions) -> frozenset[str]:
+    """`build_case(record, options).assets` without building the case: which entries are
+    shown decides them. The dossier, made beside the site, needs them to say which of its
+    attachments the site has a copy of."""
+    gate = Gate(record, options)
+    achievements = [entry for entry in record.collection("achievements")
+                    if gate.admits(entry, *achievement_span(entry.model), tuple(entry.model.tags))]
+    return frozenset(collect_assets(record, achievements, admitted_projects(record, gate),
+                                    [entry for entry in record.collection("feedback")
+                                     if gate.admits(entry, entry.model.date, entry.model.date)]))

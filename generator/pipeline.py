@@ -189,10 +189,14 @@ class Dossier:
 
 
 def make_dossier(record: Record, target: Target, history: History, templates: Any, chain: Any,
-                 published: frozenset[str], keep: bool, known: KnownViews | None = None) -> Dossier:
-    """The dossier's case (the promotion packet, whatever the site is for), rendered."""
-    from generator.case import build_case
+                 published: frozenset[str] | None, keep: bool, known: KnownViews | None = None) -> Dossier:
+    """The dossier's case (the promotion packet, whatever the site is for), rendered.
+    `published` are the site's assets (None: worked out here from the record)."""
+    from generator.case import build_case, site_assets
     from generator.dossier import render_dossier
+
+    if published is None:
+        published = site_assets(record, target.options)
 
     case = build_case(record, replace(target.options, audience=target.dossier_audience, purpose="promotion"),
                       history.updated, known)
@@ -589,14 +593,19 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             cache.memory[kept_as] = templates
         else:
             templates.start_build(markdown, cache.sharded("fragments"), salt)
-        case = build_case(record, target.options, history.updated, known_views(cache))
         dossier_job = dossier_child = None
-        if request.dossier:
+        if request.dossier and can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
+            # made beside the site from here on, its case too: the child works out which of
+            # its attachments the site has (see `site_assets`) instead of waiting for the site's case
+            dossier_child = Elsewhere(markdown, functools.partial(
+                make_dossier, record, target, history, templates, chain, None, cache.folder is not None,
+                known_views(cache)))
+            dossier_job = dossier_child.result
+    with cancelled_on_failure(dossier_child), timings.stage("case"):
+        case = build_case(record, target.options, history.updated, known_views(cache))
+        if request.dossier and dossier_job is None:
             dossier_job = functools.partial(make_dossier, record, target, history, templates, chain,
                                             frozenset(case.assets), cache.folder is not None, known_views(cache))
-            if can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
-                dossier_child = Elsewhere(markdown, dossier_job)  # made beside the site, from here on
-                dossier_job = dossier_child.result
     with cancelled_on_failure(dossier_child):
         site, keys, kept, written_first = render_site_of(record, target, case, templates, chain, options,
                                                          inputs_key, markdown, cache, timings, first)

@@ -183,3 +183,22 @@ def test_a_slug_is_what_the_full_rule_makes_of_any_text(text):
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     assert slugify(text) == (re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "entry")
+
+
+def test_the_sites_assets_are_known_without_building_its_case():
+    """The dossier, made beside the site, asks which files the site publishes before the
+    site's case exists: the answer must be the case's, for every record, audience and filter."""
+    from conftest import PROJECT
+
+    from generator.case import site_assets
+
+    for folder in (CANARY, FIXTURES / "base", PROJECT):
+        record = read_record(folder)
+        for options in [{"audience": audience, "purpose": purpose} for audience in ("public", "internal", "private")
+                        for purpose in ("portfolio", "promotion")] + [
+                {"since": PartialDate(2025, 6)}, {"until": PartialDate(2024, 12)}, {"drafts": True},
+                {"tags": ("ci",)}, {"exclude_tags": ("ci", "platform")}]:
+            case_options = CaseOptions(today=TODAY, **options)
+            assets = frozenset(build_case(record, case_options).assets)
+            assert site_assets(record, case_options) == assets, (folder.name, options)
+    assert frozenset(build_case(read_record(PROJECT), CaseOptions(today=TODAY)).assets)  # some to find
