@@ -237,3 +237,22 @@ def test_featured_achievements_lead_the_list_and_appear_once(sample_record):
     assert featured and set(order[:len(featured)]) == featured
     assert len(order) == len(set(order))  # each once
     assert html.index('id="featured"') < html.index('id="y2025"')
+
+
+def test_a_template_is_parsed_once_for_its_analysis_and_its_compiling(sample_record, tmp_path, monkeypatch):
+    import jinja2
+
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    parsed: list[str] = []
+    original = jinja2.Environment._parse
+
+    def parse(self, source, name, filename):
+        parsed.append(source)
+        return original(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", parse)
+    build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False), Cache())  # nothing compiled before
+    # the macros are parsed once more, for what each reads (see Fragments)
+    assert len(set(parsed)) > 10 and len(parsed) <= len(set(parsed)) + 1
