@@ -51,6 +51,18 @@ def construct_int(loader: RecordLoader, node: yaml.ScalarNode) -> int:
 
 RecordLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
 
+
+def construct_bool(loader: RecordLoader, node: yaml.ScalarNode) -> bool:
+    """true or false (yes, no, on, off); `!!bool maybe` is a located error, not a crash."""
+    value = loader.construct_scalar(node)
+    found = yaml.constructor.SafeConstructor.bool_values.get(value.lower())
+    if found is None:
+        raise yaml.constructor.ConstructorError(None, None, f"'{value}' is not true or false", node.start_mark)
+    return found
+
+
+RecordLoader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
+
 # Bounds on one document, so that a hostile file cannot take the build's time or memory:
 # aliases (*name) can make a few lines stand for billions of values.
 MAX_VALUES = 100_000
@@ -388,6 +400,7 @@ YAML_HINTS = (
     ("did not find expected ',' or ']'", "close the list with ] on the same line, or write one '- item' per line"),
     ("did not find expected ',' or '}'", "close the mapping with } on the same line"),
     ("found unhashable key", "a key cannot be a list or mapping; quote it"),
+    ("is not true or false", "write true or false, or quote the text"),
 )
 
 
@@ -396,12 +409,21 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
     loader = RecordLoader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and could_be_hostile(text):
+        hostile = node is not None and could_be_hostile(text)
+        if hostile:
             refused = measure(node)
             if refused is not None:
                 spot, message, hint = refused
                 return None, [Problem(path, spot.line + line_offset, spot.column, message, hint)]
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            data = None
+        elif hostile:
+            data = loader.construct_document(node)
+        else:
+            try:
+                data = construct_plainly(loader, node)
+            except Exception:  # noqa: BLE001 - PyYAML's own constructor decides, and words the error
+                data = loader.construct_document(node)
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
@@ -439,6 +461,43 @@ def parse_yaml(path: Path, text: str, line_offset: int) -> tuple[SourceFile | No
                 for key in sorted(duplicate_keys(node), key=lambda key: (key.start_mark.line, key.start_mark.column))
                 ] if node is not None else []
     return SourceFile(path, data, text, line_offset), problems
+
+
+TAG = "tag:yaml.org,2002:"
+
+
+class Unusual(Exception):
+    """A document `construct_plainly` leaves to PyYAML's constructor."""
+
+
+def construct_plainly(loader: RecordLoader, node: yaml.Node) -> Any:
+    """The values of a document without aliases, as `loader.construct_document` gives them.
+
+    PyYAML's constructor is written for every corner of YAML (aliases, recursive values,
+    merge keys, custom tags): for the plain mappings, lists and scalars a record is made of,
+    going through it was a third of parsing. Anything else raises, and the caller hands the
+    document to PyYAML's constructor, which also words any error."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == TAG + "str" or tag == TAG + "timestamp":  # dates stay text (see RecordLoader)
+            return node.value
+        if tag == TAG + "int":
+            return construct_int(loader, node)
+        if tag == TAG + "float":
+            return yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+        if tag == TAG + "bool":
+            return construct_bool(loader, node)
+        if tag == TAG + "null":
+            return None
+    elif isinstance(node, yaml.SequenceNode) and tag == TAG + "seq":
+        return [construct_plainly(loader, child) for child in node.value]
+    elif isinstance(node, yaml.MappingNode) and tag == TAG + "map":
+        mapping = {}
+        # a merge key (<<) has a tag of its own, and a list for a key cannot be one: both raise
+        for key_node, value_node in node.value:
+            mapping[construct_plainly(loader, key_node)] = construct_plainly(loader, value_node)
+        return mapping
+    raise Unusual(tag)
 
 
 def duplicate_keys(root: yaml.Node) -> Iterator[yaml.ScalarNode]:

@@ -1,5 +1,6 @@
 """Load keeps the line and column of every value, and turns broken YAML into located problems."""
 
+import math
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,90 @@ def test_values_nested_too_deep_are_refused_at_their_line(levels):
     assert source is None
     assert [(problem.line, problem.message) for problem in problems] == [
         (2, "the values are nested more than 64 levels deep")]
+
+
+def typed(value):
+    """A value with every type spelled out: True is not 1 here, nor 1.0, and NaN is NaN."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(key), typed(child)) for key, child in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(child) for child in value])
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+YAML_CORNERS = [
+    "a: yes\nb: No\nc: ON\nd: off\ne: TRUE\nf: ~\ng: null\nh: Null\ni:\n",
+    "a: 0x1F\nb: 0o17\nc: 017\nd: 1_000\ne: -0b101\nf: 1:30\ng: +12\nh: 0\ni: -0\n",
+    "a: .inf\nb: -.Inf\nc: .NaN\nd: 1.5e3\ne: 6.8523015e+5\nf: 1_0.5\ng: 190:20:30.15\nh: -1.\n",
+    "a: 2025-03-14\nb: 2025-03-14T10:00:00Z\nc: 2001-12-14 21:59:43.10 -5\n",
+    "a: !!str 5\nb: !!int '3'\nc: !!float '1'\nd: !!bool 'yes'\ne: !!null ''\nf: '5'\ng: \"yes\"\n",
+    "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+    "a:\n  <<: {x: 1}\n  x: 2\n",
+    "a:\n  - <<: [{x: 1}, {y: 2}]\n    z: 3\n",
+    "= : value key\nb: 1\n",
+    "? [a, b]\n: unhashable\n",
+    "? {a: 1}\n: unhashable\n",
+    "a: !!binary aGVsbG8=\n",
+    "a: !!set {x, y}\n",
+    "a: !!omap [x: 1, y: 2]\n",
+    "a: !!pairs [x: 1, x: 2]\n",
+    "a: !custom thing\n",
+    "a: !!map [1, 2]\n",
+    "a: !!seq {x: 1}\n",
+    "a: !!str [1]\n",
+    "a: !!bool maybe\n",
+    "a: 99999999999999999999999999999999999999999999999999999999999999999999999999999999\n",
+    "x: 1\nx: 2\n",
+    "1: one\n2.5: two\ntrue: three\n~: four\n2025-03-14: five\n",
+    "- a\n- [b, {c: d}]\n- {e: [f, g]}\n- - - h\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "",
+    "plain text",
+    "a: 'it''s'\nb: \"tab\\there\\u00e9\"\nc: |\n  block\n  text\nd: >\n  folded\n  text\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_CORNERS)
+def test_plain_documents_are_built_as_pyyaml_builds_them_and_the_rest_by_pyyaml(text):
+    """`construct_plainly` is a faster path to PyYAML's own values, never a different one; what
+    PyYAML refuses is a located problem, never a crash."""
+    from generator.load import RecordLoader
+
+    def standard(text):
+        loader = RecordLoader(text)
+        try:
+            node = loader.get_single_node()
+            return ("value", typed(loader.construct_document(node) if node is not None else None))
+        except Exception as error:  # noqa: BLE001 - the error is part of what must be the same
+            return ("error", type(error).__name__, str(error))
+        finally:
+            loader.dispose()
+
+    expected = standard(text)
+    source, problems = parse_yaml(Path("x.yaml"), text, 0)
+    if expected[0] == "value" and not problems:
+        assert typed(source.data) == expected[1]
+    elif expected[0] == "value":  # a bound of careerfolio's own, or a key written twice
+        assert all("written twice" in problem.message or "nested" in problem.message for problem in problems)
+    else:
+        assert source is None and problems, expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.sampled_from(["yaml", "flow"]))
+def test_any_plain_document_is_built_as_pyyaml_builds_it(document, style):
+    import yaml
+
+    from generator.load import RecordLoader, construct_plainly
+
+    text = yaml.safe_dump({"root": document}, allow_unicode=True, default_flow_style=style == "flow")
+    loader = RecordLoader(text)
+    node = loader.get_single_node()
+    plain = construct_plainly(loader, node)
+    loader.dispose()
+    loader = RecordLoader(text)
+    expected = loader.construct_document(loader.get_single_node())
+    loader.dispose()
+    assert typed(plain) == typed(expected)
