@@ -489,7 +489,9 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
                 return
             finally:
                 state.end_rest()
-            if not announced:
+            if result.unchanged and not announced:
+                state.publish()  # clears the problems shown; the pages are the ones open: no reload
+            elif not announced:
                 state.publish(generation=state.generation + 1)
             # what survives a build is mostly the cache: keep the collector from walking it again
             gc.collect(1)

@@ -271,6 +271,17 @@ def test_serve_shows_an_edit_then_a_break_then_the_fix(served):
     assert b"15 Mar 2025" in get(server.port, PAGE)[2]
 
 
+def test_a_save_that_changes_nothing_reloads_nothing(served):
+    server, record = served
+    wait_until(lambda: any("nothing changed" in line for line in server.lines))  # the start's own look
+    generation = first_event(server.port)["generation"]
+    seen = len(server.lines)
+    story = record / ACHIEVEMENT
+    story.write_bytes(story.read_bytes())
+    wait_until(lambda: any("nothing changed" in line for line in server.lines[seen:]))
+    assert first_event(server.port)["generation"] == generation
+
+
 def test_a_rebuild_that_fails_unexpectedly_leaves_serve_serving_and_watching(served):
     server, record = served
     page = record / "output" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
