@@ -144,7 +144,7 @@ class FirstPages:
     site: Path  # the site folder they are in
     paths: Collection[str]  # paths of pages in it, as "achievements/x/index.html"
     ready: Callable[[frozenset[str]], None]
-    put_back: list = field(default_factory=list)  # (folder, what write_first replaced)
+    replaced: list = field(default_factory=list)  # (folder, what write_first replaced there)
 
 
 @dataclass
@@ -237,7 +237,7 @@ def build(request: BuildRequest, cache: Cache | None = None,
                 result = _build(request, cache, changed, first)
             except BaseException:
                 if first is not None:  # the output stays as the last good build left it
-                    for folder, before in first.put_back:
+                    for folder, before in first.replaced:
                         put_back(folder, before)
                 raise
             if cache is not None:
@@ -411,7 +411,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     """
     from generator.load import discover_files
     from generator.parallel import Forked, can_fork, cancelled_on_failure
-    from generator.validate import revalidate, validate_record
+    from generator.validate import validate_record
 
     known: dict = cache.sharded("files")
     used: dict = {}
@@ -444,25 +444,15 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
             key, checked_file = found[index]
             used[key] = checked_file
             checked.append(checked_file)
-        cache.replace_sharded("files", used)
-        # this process's last record, when only entries' files changed since (serve)
-        validated_as = ("validated", str(root), str(settings.content_dir))
-        last = cache.memory.get(validated_as)
         record = None
-        if last is not None and same_files and not settings_problems:
-            last_hashes, last_checked, last_record = last
-            changed = {path for path, content in hashes.items() if last_hashes.get(path) != content}
-            # a link's digest is of the link: what it leads to may have changed unseen
-            if len(hashes) == len(last_hashes) and changed <= {
-                    str(file.loaded.file.path) for before, file in zip(last_checked, checked) if file is not before} \
-                    and not any(is_link_hash(content) for content in hashes.values()):
-                record = revalidate(last_record, last_checked, checked, settings, settings_source)
-        if record is None and not settings_problems:
+        if not settings_problems:
             record = validate_like_last_build(root, settings, settings_source, hashes, files, checked, known,
                                               cache.part("build"))
         if record is None:
             record = validate_record(root, settings, settings_source, checked, settings_problems)
-        cache.memory[validated_as] = (dict(hashes), checked, record)
+        # kept once the record is good: the files of the last good build are what the next
+        # one compares its changed files with (see validate_like_last_build)
+        cache.replace_sharded("files", used)
         return record
 
 
@@ -472,24 +462,27 @@ def validate_like_last_build(root: Path, settings: Settings, settings_source: An
     """The record with the last good build's ids, when the files are those it read and the
     ones changed since are entries changed only where no check across files looks (see
     `validate.validate_as_before`); else None. The files as they were then are still in
-    the cache's parsed files, under their paths and the hashes the last build took."""
+    the cache's parsed files, under their paths and the hashes the last build took: in a
+    new process after a build, and in `serve` after each one."""
     from generator.validate import validate_as_before
 
     inputs, ids = last_build.get("inputs"), last_build.get("ids")
-    if inputs is None or ids is None or hashes.keys() != inputs.keys():
+    # a link's digest is of the link: what it leads to may have changed without it
+    if inputs is None or ids is None or hashes.keys() != inputs.keys() or \
+            any(is_link_hash(content) for content in hashes.values()):
         return None
-    by_path = {str(file.path): file for file in files}
-    before = {}
-    for path, content in hashes.items():
-        if inputs[path] == content:
-            continue
-        file = by_path.get(path)  # anything else (settings, a template, an asset): check it all
-        found = known.get((path, file.role, file.collection, inputs[path])) if file is not None else None
-        if found is None or is_link_hash(content) or is_link_hash(inputs[path]):
-            return None
-        before[path] = found
-    if any(is_link_hash(content) for content in hashes.values()):
-        return None  # what a link leads to may have changed without its digest
+    changed = {path for path, content in hashes.items() if inputs[path] != content}
+    before = {}  # place in `files` -> the file as the last good build parsed it
+    for index, file in enumerate(files):
+        path = str(file.path)
+        if path in changed:
+            changed.discard(path)
+            found = known.get((path, file.role, file.collection, inputs[path]))
+            if found is None:
+                return None
+            before[index] = found
+    if changed:  # anything else (settings, a template, an asset): check it all
+        return None
     return validate_as_before(root, settings, settings_source, checked, before, ids)
 
 
@@ -673,7 +666,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             if wanted:
                 written, before = write_first(first.site, render_pages(case, templates, wanted, site_urls),
                                               first_keys)
-                first.put_back.append((first.site, before))
+                first.replaced.append((first.site, before))
                 if written:
                     first.ready(frozenset(written))
         keys = keys_of()

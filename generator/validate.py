@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -211,70 +211,36 @@ def validate_record(root: Path, settings: Settings, settings_source: SourceFile 
                   competencies, raw.competencies, entries)
 
 
-def revalidate(last: Record, last_files: list[CheckedFile], files: list[CheckedFile], settings: Settings,
-               settings_source: SourceFile | None) -> Record | None:
-    """The record of `files` made from `last`, the record of `last_files`, when what changed
-    cannot change any check across files; else None, and `validate_record` must run.
-
-    A save usually changes an entry's words: its title, summary, story, impacts. Ids,
-    visibility, references and evidence files are what the checks across files read, so an
-    entry whose file changed only elsewhere, and has no problem of its own, takes its place
-    in `last` under the id it had. The files must be the same ones in the same order, and
-    each changed one an entry file with the same entries (see `same_across_files`)."""
-    if len(files) != len(last_files):
-        return None
-    entries = {collection: list(found) for collection, found in last.entries.items()}
-    place: dict[int, tuple[str, int]] = {}  # id(raw item of `last`) -> where its entry is
-    for before, now in zip(last_files, files):
-        if before is now:
-            continue
-        if not same_across_files(before, now):
-            return None
-        if not place:
-            place = {id(entry.origin): (collection, position) for collection, found in entries.items()
-                     for position, entry in enumerate(found)}
-        for old_item, item, model in zip(before.loaded.items, now.loaded.items, now.models):
-            where = place.get(id(old_item))
-            if where is None:
-                return None
-            collection, position = where
-            entries[collection][position] = Entry(collection, entries[collection][position].id, model,
-                                                  item.source.body if item.prefix == () else "", item)
-    return replace(last, settings=settings, settings_source=settings_source,
-                   entries={collection: tuple(found) for collection, found in entries.items()})
-
-
 def validate_as_before(root: Path, settings: Settings, settings_source: SourceFile | None,
-                       files: list[CheckedFile], before: dict[str, CheckedFile],
+                       files: list[CheckedFile], before: dict[int, CheckedFile],
                        ids: dict[str, tuple[str, ...]]) -> Record | None:
     """The record of `files`, whose ids were `ids` (each collection's, in file order) in a
     build whose record had no problem, when every file changed since (`before` maps each
-    one's path to what it was then) is the same across files (see `revalidate`); else None.
+    one's place in `files` to what it was then) is the same across files (see
+    `same_across_files`); else None, and `validate_record` must run.
 
-    A new process has no record to take its entries from, but it has the files as parsed
-    and the ids: it skips giving out ids and checking references, most of this stage's
-    time in a large record."""
-    if any(not same_across_files(old, files_by_path) for old, files_by_path in _changed_pairs(files, before)):
+    A save usually changes an entry's words: its title, summary, story, impacts. Ids,
+    visibility, references and evidence files are what the checks across files read, so
+    such a save skips giving out ids and checking references, most of this stage's time."""
+    if any(old is not files[index] and not same_across_files(old, files[index]) for index, old in before.items()):
         return None
     singles: dict[str, CheckedFile] = {}
     found: dict[str, list[Entry]] = {collection: [] for collection in COLLECTION_MODELS}
+    given = {collection: iter(ids.get(collection, ())) for collection in COLLECTION_MODELS}
     for checked in files:
-        role = checked.loaded.file.role
         if checked.problems:
             return None
+        role = checked.loaded.file.role
         if role in ("profile", "competencies"):
             singles[role] = checked
             continue
         for item, model in zip(checked.loaded.items, checked.models):
-            if model is None or item.collection not in found:
+            identifier = next(given[item.collection], None) if item.collection in given else None
+            if model is None or identifier is None:
                 return None
-            taken = found[item.collection]
-            known = ids.get(item.collection, ())
-            if len(taken) >= len(known):
-                return None
-            taken.append(Entry(item.collection, known[len(taken)], model,
-                               item.source.body if item.prefix == () else "", item))
-    if any(len(found[collection]) != len(ids.get(collection, ())) for collection in found) \
+            found[item.collection].append(Entry(item.collection, identifier, model,
+                                                item.source.body if item.prefix == () else "", item))
+    if any(next(left, None) is not None for left in given.values()) \
             or "profile" not in singles or not singles["profile"].models:
         return None
     competencies = singles["competencies"].models[0] if "competencies" in singles and \
@@ -283,13 +249,6 @@ def validate_as_before(root: Path, settings: Settings, settings_source: SourceFi
                   singles["profile"].loaded.source, competencies,
                   singles["competencies"].loaded.source if "competencies" in singles else None,
                   {collection: tuple(entries) for collection, entries in found.items()})
-
-
-def _changed_pairs(files: list[CheckedFile], before: dict[str, CheckedFile]) -> Iterator[tuple]:
-    for checked in files:
-        old = before.get(str(checked.loaded.file.path))
-        if old is not None and old is not checked:
-            yield old, checked
 
 
 def same_across_files(before: CheckedFile, now: CheckedFile) -> bool:
@@ -305,7 +264,7 @@ def same_across_files(before: CheckedFile, now: CheckedFile) -> bool:
 
 
 def checked_across_files(item: RawItem) -> tuple:
-    """What the checks across files read of an entry (see `revalidate`): its collection, id as
+    """What the checks across files read of an entry (see `validate_as_before`): its collection, id as
     given and as derived, visibility, references and evidence files."""
     data = item.data if isinstance(item.data, dict) else {}
     evidence = data.get("evidence")

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,26 +164,24 @@ def _update(folder: Path, files: dict[str, bytes | Spooled], copies: dict[str, P
             source_hashes: dict[str, str]) -> tuple[WriteReport, Manifest]:
     result: Manifest = dict(kept)
     made: set[Path] = set()
-    shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
-    (folder / TEMPORARY).mkdir()
     written = 0
-    for relative, data in sorted(files.items()):
-        if relative in spooled:
-            entry, changed = _move_into_place(folder, relative, data, manifest.get(relative), made)
-        else:
-            entry, changed = _place(folder, relative, data, manifest.get(relative), made)
-        result[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
-        written += changed
-    for relative, source in sorted(copies.items()):
-        previous = manifest.get(relative)
-        if previous is not None and previous.content == source_hashes.get(str(source)) \
-                and still_there(folder, relative, previous):
-            result[relative] = previous  # the same bytes as last time, where they were left
-            continue
-        entry, changed = _place(folder, relative, source.read_bytes(), previous, made)
-        result[relative] = entry
-        written += changed
-    shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+    with writing_aside(folder):
+        for relative, data in sorted(files.items()):
+            if relative in spooled:
+                entry, changed = _move_into_place(folder, relative, data, manifest.get(relative), made)
+            else:
+                entry, changed = _place(folder, relative, data, manifest.get(relative), made)
+            result[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
+            written += changed
+        for relative, source in sorted(copies.items()):
+            previous = manifest.get(relative)
+            if previous is not None and previous.content == source_hashes.get(str(source)) \
+                    and still_there(folder, relative, previous):
+                result[relative] = previous  # the same bytes as last time, where they were left
+                continue
+            entry, changed = _place(folder, relative, source.read_bytes(), previous, made)
+            result[relative] = entry
+            written += changed
     keep = set(result) | {MARKER}
     if manifest:  # what the last build wrote and this one did not
         removed = _remove_listed(folder, [relative for relative in manifest if relative not in keep])
@@ -199,34 +199,44 @@ def write_first(folder: Path, files: dict[str, bytes], keys: dict[str, str]) -> 
     written: dict[str, Written] = {}
     before: dict[str, bytes | None] = {}
     made: set[Path] = set()
-    (folder / TEMPORARY).mkdir(exist_ok=True)
-    try:
-        for relative, data in sorted(files.items()):
-            try:
-                before[relative] = (folder / relative).read_bytes()
-            except FileNotFoundError:
-                before[relative] = None
-            entry, _ = _place(folder, relative, data, None, made)
-            written[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
-    except BaseException:
-        put_back(folder, before)
-        raise
-    finally:
-        shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+    with writing_aside(folder):
+        try:
+            for relative, data in sorted(files.items()):
+                try:
+                    before[relative] = (folder / relative).read_bytes()
+                except FileNotFoundError:
+                    before[relative] = None
+                entry, _ = _place(folder, relative, data, None, made)
+                written[relative] = Written(entry.size, entry.mtime_ns, entry.content, keys.get(relative))
+        except BaseException:
+            _put_back(folder, before)
+            raise
     return written, before
 
 
 def put_back(folder: Path, before: dict) -> None:
     """Give the files `write_first` wrote the bytes they held before it (see there)."""
-    if not before:
-        return
-    (folder / TEMPORARY).mkdir(exist_ok=True)
+    if before:
+        with writing_aside(folder):
+            _put_back(folder, before)
+
+
+def _put_back(folder: Path, before: dict) -> None:
+    for relative, data in before.items():
+        if data is None:
+            (folder / relative).unlink(missing_ok=True)
+        else:
+            _place(folder, relative, data, None, set())
+
+
+@contextmanager
+def writing_aside(folder: Path) -> Iterator[None]:
+    """The folder inside `folder` where files are written before they are renamed into place
+    (see `_place`), there while the block runs; one a killed build left is cleared first."""
+    shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
+    (folder / TEMPORARY).mkdir()
     try:
-        for relative, data in before.items():
-            if data is None:
-                (folder / relative).unlink(missing_ok=True)
-            else:
-                _place(folder, relative, data, None, set())
+        yield
     finally:
         shutil.rmtree(folder / TEMPORARY, ignore_errors=True)
 

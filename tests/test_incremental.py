@@ -614,23 +614,31 @@ def test_the_keys_of_some_pages_are_their_keys_among_all(sample_record, tmp_path
     assert made and all(among_all == alone for among_all, alone in made)
 
 
-def test_a_warm_build_checks_across_files_again_only_when_an_edit_can_change_them(sample_record, tmp_path,
-                                                                                  monkeypatch):
-    """serve's record after an edit of an entry's words is its last record with that entry
-    replaced; the record is what checking every file across files gives, after every edit."""
+@pytest.fixture
+def ids_taken(monkeypatch) -> list[bool]:
+    """Whether each build took the last good build's ids (see validate_as_before), and a
+    check that the record it made is the one checking every file across files gives."""
     import generator.validate
 
     taken: list[bool] = []
-    original = generator.validate.revalidate
+    original = generator.validate.validate_as_before
 
-    def revalidate(last, last_files, files, settings, settings_source):
-        record = original(last, last_files, files, settings, settings_source)
+    def validate_as_before(root, settings, settings_source, files, before, ids):
+        record = original(root, settings, settings_source, files, before, ids)
         taken.append(record is not None)
         if record is not None:
-            assert record == generator.validate.validate_record(last.root, settings, settings_source, files)
+            assert record == generator.validate.validate_record(root, settings, settings_source, files)
         return record
 
-    monkeypatch.setattr(generator.validate, "revalidate", revalidate)
+    monkeypatch.setattr(generator.validate, "validate_as_before", validate_as_before)
+    return taken
+
+
+def test_a_warm_build_checks_across_files_again_only_when_an_edit_can_change_them(sample_record, tmp_path,
+                                                                                  ids_taken):
+    """serve's record after an edit of an entry's words keeps the last build's ids and checks
+    nothing across files; the record is what checking every file gives, after every edit."""
+    taken = ids_taken
     cache = Cache()
     request = BuildRequest(sample_record, out=tmp_path / "warm", pdf=False, today=dt.date(2026, 1, 15))
     build(request, cache)
@@ -685,23 +693,11 @@ def test_a_warm_build_checks_across_files_again_only_when_an_edit_can_change_the
 
 
 def test_a_new_process_gives_out_the_last_builds_ids_when_an_edit_cannot_change_them(sample_record, tmp_path,
-                                                                                    monkeypatch):
+                                                                                    ids_taken):
     """Each build here is a new process's (its cache read from disk): after an edit of an
     entry's words the ids are the last good build's and no reference is checked again; the
     record is what checking every file gives, and a wrong reference is still found."""
-    import generator.validate
-
-    taken: list[bool] = []
-    original = generator.validate.validate_as_before
-
-    def validate_as_before(root, settings, settings_source, files, before, ids):
-        record = original(root, settings, settings_source, files, before, ids)
-        taken.append(record is not None)
-        if record is not None:
-            assert record == generator.validate.validate_record(root, settings, settings_source, files)
-        return record
-
-    monkeypatch.setattr(generator.validate, "validate_as_before", validate_as_before)
+    taken = ids_taken
     request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
 
     def build_anew() -> None:
