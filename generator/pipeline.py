@@ -36,7 +36,7 @@ from generator.cache import (
     tool_digest,
 )
 from generator.history import last_changes, read_stamp
-from generator.problems import OutputRefused, UsageError
+from generator.problems import OutputRefused, UsageError, display_path
 from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
     Manifest,
@@ -664,8 +664,9 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             unchanged = reusable(target.folder / "site", manifest, first_keys)
             wanted = [page for page in pages if page.path in first_keys and page.path not in unchanged]
             if wanted:
-                written, before = write_first(first.site, render_pages(case, templates, wanted, site_urls),
-                                              first_keys)
+                rendered = render_pages(case, templates, wanted, site_urls)
+                with unwritable_is_user_error():
+                    written, before = write_first(first.site, rendered, first_keys)
                 first.replaced.append((first.site, before))
                 if written:
                     first.ready(frozenset(written))
@@ -813,11 +814,30 @@ def unwritable_is_user_error() -> Iterator[None]:
     except PermissionError as error:
         raise OutputRefused(f"cannot write {error.filename} ({error.strerror}) — make the output folder "
                             "writable, or build with another --out") from None
+    except (IsADirectoryError, NotADirectoryError, FileExistsError) as error:
+        # something of the user's stands where the build puts a file or a folder: never removed
+        blocked = display_path(standing_in_the_way(Path(error.filename2 or error.filename)))
+        raise OutputRefused(f"cannot write {blocked}: {blocked_reason(error)} — move it out of the output "
+                            "folder, or build with another --out") from None
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
             raise
         raise OutputRefused(f"cannot write {error.filename or 'the output'} ({error.strerror}) — free some "
                             "space or build with another --out") from None
+
+
+def standing_in_the_way(path: Path) -> Path:
+    """What blocks writing `path`: itself, or the deepest of its folders that is something else."""
+    for place in (path, *path.parents):
+        if place.exists() or place.is_symlink():
+            return place
+    return path
+
+
+def blocked_reason(error: OSError) -> str:
+    if isinstance(error, IsADirectoryError):
+        return "a folder stands where the build writes a file"
+    return "a file stands where the build needs a folder"
 
 
 def record_at(root: Path, commit: str, name: str, keep: bool = False) -> Record:

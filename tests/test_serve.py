@@ -82,10 +82,10 @@ def ctrl_c_reaches_serve():
 class Served:
     """`careerfolio serve` in a subprocess, with what it printed."""
 
-    def __init__(self, record: Path, *arguments: str):
+    def __init__(self, record: Path, *arguments: str, environment: dict[str, str] | None = None):
         self.port = free_port()
         self.lines: list[str] = []
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(environment or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "-C", str(record), "--port", str(self.port), *arguments],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=PROJECT, env=environment)
@@ -282,22 +282,67 @@ def test_a_save_that_changes_nothing_reloads_nothing(served):
     assert first_event(server.port)["generation"] == generation
 
 
-def test_a_rebuild_that_fails_unexpectedly_leaves_serve_serving_and_watching(served):
+def test_a_folder_where_a_page_goes_is_named_and_serve_keeps_serving(served):
     server, record = served
     page = record / "output" / "site" / "achievements" / "2025-03-ci-build-time" / "index.html"
     page.unlink()
-    page.mkdir()  # the page cannot be written now: a failure no record problem explains
+    page.mkdir()  # the user's: named, never removed
     edit(record / ACHIEVEMENT, "title: Cut CI build time", "title: Cut CI build time, again")
     state = wait_until(lambda: (event := first_event(server.port))["problems"] and event)
-    assert "still serving the last good build" in state["problems"][0]
-    assert any("careerfolio: internal error: IsADirectoryError" in line for line in server.lines)
+    assert "index.html: a folder stands where the build writes a file" in state["problems"][0]
+    assert not any("internal error" in line for line in server.lines)
     assert server.process.poll() is None and get(server.port, "/")[0] == 200
 
     page.rmdir()
     edit(record / ACHIEVEMENT, "title: Cut CI build time, again", "title: Cut CI build time, once more")
     wait_until(lambda: b"once more" in get(server.port, PAGE)[2])
-    # the page is on disk a moment before the build that wrote it is announced
     wait_until(lambda: not first_event(server.port)["problems"])
+
+
+# run at the start of the serve below: its builds fail while the file named exists
+FAILING_WRITE = """
+import os
+from pathlib import Path
+
+import generator.pipeline
+
+written = generator.pipeline.write
+
+
+def write(*arguments, **options):
+    if Path(os.environ["CAREERFOLIO_TEST_FAIL"]).exists():
+        raise RuntimeError("the write failed as the test asked")
+    return written(*arguments, **options)
+
+
+generator.pipeline.write = write
+"""
+
+
+def test_a_rebuild_that_fails_unexpectedly_leaves_serve_serving_and_watching(sample_record, tmp_path):
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(FAILING_WRITE, encoding="utf-8")
+    fail = tmp_path / "fail"
+    server = Served(sample_record, environment={
+        "PYTHONPATH": os.pathsep.join([str(hooks), str(PROJECT)]), "CAREERFOLIO_TEST_FAIL": str(fail)})
+    try:
+        assert b"Cut CI build time" in get(server.port, PAGE)[2]  # asked for: written first from now on
+        fail.touch()
+        edit(sample_record / ACHIEVEMENT, "title: Cut CI build time", "title: Cut CI build time, again")
+        state = wait_until(lambda: (event := first_event(server.port))["problems"] and event)
+        assert "still serving the last good build" in state["problems"][0]
+        assert any("careerfolio: internal error: RuntimeError: the write failed as the test asked" in line
+                   for line in server.lines)
+        assert server.process.poll() is None and get(server.port, "/")[0] == 200
+        assert b"again" not in get(server.port, PAGE)[2]  # the pages written first were put back
+
+        fail.unlink()
+        edit(sample_record / ACHIEVEMENT, "title: Cut CI build time, again", "title: Cut CI build time, once more")
+        wait_until(lambda: b"once more" in get(server.port, PAGE)[2])
+        wait_until(lambda: not first_event(server.port)["problems"])
+    finally:
+        server.stop()
 
 
 def test_serve_answers_with_types_folders_and_404s(served):

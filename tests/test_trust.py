@@ -134,6 +134,33 @@ def test_an_unwritable_output_folder_is_the_users_to_fix(sample_record, monkeypa
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_something_of_the_users_where_the_build_writes_is_named_and_kept(sample_record):
+    """A folder where a page goes, or a file where a folder goes: the user's, so never removed."""
+    site = sample_record / "output" / "site"
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    (site / "index.html").unlink()
+    (site / "index.html").mkdir()
+    (site / "index.html" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert result.status == 1, result.stderr
+    assert "output/site/index.html: a folder stands where the build writes a file — move it" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert (site / "index.html" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+    (site / "index.html" / "notes.txt").unlink()
+    (site / "index.html").rmdir()
+    shutil.rmtree(site / "tags")
+    (site / "tags").write_text("mine", encoding="utf-8")
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert result.status == 1, result.stderr
+    assert "output/site/tags: a file stands where the build needs a folder — move it" in result.stderr
+    assert (site / "tags").read_text(encoding="utf-8") == "mine"
+
+    (site / "tags").unlink()
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert (site / "index.html").is_file() and (site / "tags").is_dir()
+
+
 def test_nothing_is_written_when_the_pdf_fails(sample_record, monkeypatch):
     """Site and dossier of one build go in together, after everything succeeded."""
     import generator.pdf
