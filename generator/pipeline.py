@@ -590,7 +590,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
         if request.dossier and can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
             # made beside the site from here on, its case too: the child works out which of
             # its attachments the site has (see `site_assets`) instead of waiting for the site's case
-            dossier_child = Elsewhere(markdown, functools.partial(
+            dossier_child = Elsewhere(templates, functools.partial(
                 make_dossier, record, target, history, templates, chain, None, cache.folder is not None,
                 known_views(cache)))
             dossier_job = dossier_child.result

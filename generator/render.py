@@ -832,31 +832,38 @@ def encode_resume(case: Case, reuse: Reuse | None) -> tuple[bytes, dict]:
 
 
 class Elsewhere(Forked):
-    """A rendering job run in a forked child while this process goes on (see `Forked`); the
-    Markdown the child rendered crosses back with its result and joins this process's cache,
-    and so does word of the cached Markdown it used, so that the cache keeps it."""
+    """A rendering job run in a forked child while this process goes on (see `Forked`). What
+    the child made that the build cache keeps crosses back with its result and joins this
+    process's: the Markdown it rendered (and word of the cached Markdown it used), the
+    `cached` fragments it rendered, and what it learnt of templates it parsed (without it a
+    new process parsed the dossier's template again at every build)."""
 
-    def __init__(self, markdown: MarkdownRenderer, job: Callable[[], Any], fragments: Fragments | None = None):
-        self.markdown, self.rendering, self.fragments = markdown, job, fragments
-        self.known = list(markdown.rendered)  # as the child finds them; it names them by number
-        self.fragments_made = len(fragments.made) if fragments is not None else 0
+    def __init__(self, templates: Templates, job: Callable[[], Any]):
+        self.templates, self.rendering = templates, job
+        self.markdown, self.fragments = templates.markdown, templates.fragments
+        self.known = list(self.markdown.rendered)  # as the child finds them; it names them by number
+        self.fragments_made = len(self.fragments.made)
+        self.analyses_known = frozenset(templates.analyses)
         super().__init__(self._render)
 
-    def _render(self) -> tuple[Any, dict, list[int], dict]:
+    def _render(self) -> tuple[Any, dict, list[int], dict, dict]:
         value = self.rendering()
         number = {key: index for index, key in enumerate(self.known)}
         used = self.markdown.used
         return (value, {key: self.markdown.rendered[key] for key in used if key not in number
                         and key in self.markdown.rendered}, [number[key] for key in used if key in number],
-                self.fragments.made_since(self.fragments_made) if self.fragments is not None else {})
+                self.fragments.made_since(self.fragments_made),
+                {key: analysis for key, analysis in self.templates.analyses.items()
+                 if key not in self.analyses_known})
 
     def result(self) -> Any:
-        value, rendered, used_known, fragments = super().result()
+        value, rendered, used_known, fragments, analyses = super().result()
         self.markdown.rendered.update(rendered)
         self.markdown.used.update(rendered)
         self.markdown.used.update(self.known[index] for index in used_known)
-        if self.fragments is not None:
-            self.fragments.take(fragments)
+        self.fragments.take(fragments)
+        for key, analysis in analyses.items():
+            self.templates.analyses.setdefault(key, analysis)
         return value
 
 
@@ -870,9 +877,7 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
     for name in dict.fromkeys(page.template for page in pages):
         templates.get(name)  # compiled here once, and the children inherit them compiled
     shares = [pages[index::workers] for index in range(workers)]
-    children = [Elsewhere(templates.markdown,
-                          functools.partial(_render_share, case, templates, share, site_urls, spool),
-                          templates.fragments)
+    children = [Elsewhere(templates, functools.partial(_render_share, case, templates, share, site_urls, spool))
                 for share in shares[1:]]
     with cancelled_on_failure(*children):
         files = _render_share(case, templates, shares[0], site_urls, spool)

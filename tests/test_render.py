@@ -256,3 +256,34 @@ def test_a_template_is_parsed_once_for_its_analysis_and_its_compiling(sample_rec
     build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False), Cache())  # nothing compiled before
     # the macros are parsed once more, for what each reads (see Fragments)
     assert len(set(parsed)) > 10 and len(parsed) <= len(set(parsed)) + 1
+
+
+def test_what_a_forked_child_learnt_of_templates_is_kept_for_the_next_process(sample_record, tmp_path, monkeypatch):
+    """The dossier is rendered in a child for a large record; its template's analysis went
+    with the child, so every new process parsed the dossier's template again."""
+    import jinja2
+
+    import generator.parallel
+    import generator.pipeline
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
+    for module in (generator.parallel, generator.render):  # forking, whatever threads pytest runs
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    build(request, Cache(tmp_path / "cache"), save=True)
+
+    story = sample_record / "content" / "achievements" / "2025-03-ci-build-time.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Cut CI", "Cut the CI"), encoding="utf-8")
+    parsed: list[str] = []
+    original = jinja2.Environment._parse
+
+    def parse(self, source, name, filename):
+        parsed.append(name)
+        return original(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", parse)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 10**9)  # here, where parsing is seen
+    build(request, Cache(tmp_path / "cache"), save=True)  # as a new process: the cache from disk
+    assert "dossier.html" not in parsed and parsed == []
