@@ -7,21 +7,18 @@ point into the record's `assets/` folder are rewritten to where the build copies
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import importlib.util
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import slugify, unique_slug
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING, Any
 
 from generator.parallel import can_fork
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Below this many texts, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -39,21 +36,36 @@ class MarkdownRenderer:
     def __init__(self, allow_html: bool = False, known: dict | None = None, accelerate: bool = True):
         self.allow_html = allow_html
         # raw HTML goes through this module's link check, which the accelerator has no hook for
-        self.accelerator = Accelerator.start() if accelerate and not allow_html else None
-        self.parser = (
-            MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
-            .enable(["table", "strikethrough", "replacements", "smartquotes"])
-            .use(footnote_plugin)
-            .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
-        )
-        if allow_html:
-            # raw HTML is trusted, but its links are held to the same rule as Markdown's
-            for rule in ("html_block", "html_inline"):
-                self.parser.add_render_rule(rule, _render_raw_html)
+        self.accelerate = accelerate and not allow_html
         self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
         # HTML by (text, way to the assets, inline, id prefix): seeded with an earlier build's results
         self.rendered: dict[tuple[str, str, bool, str], str] = dict(known or {})
         self.used: set[tuple[str, str, bool, str]] = set()
+
+    @functools.cached_property
+    def accelerator(self) -> Accelerator | None:
+        """The Rust port, started when a text is not in the cache (see `parser`)."""
+        return Accelerator.start() if self.accelerate else None
+
+    @functools.cached_property
+    def parser(self) -> MarkdownIt:
+        """markdown-it-py, made when a text is not in the cache and the accelerator does not
+        take it: a build after an edit of a title renders no Markdown, and need not import it."""
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.footnote import footnote_plugin
+
+        parser = (
+            MarkdownIt("commonmark", {"html": self.allow_html, "typographer": True})
+            .enable(["table", "strikethrough", "replacements", "smartquotes"])
+            .use(footnote_plugin)
+            .use(anchors_plugin, min_level=2, max_level=3, permalink=False)
+        )
+        if self.allow_html:
+            # raw HTML is trusted, but its links are held to the same rule as Markdown's
+            for rule in ("html_block", "html_inline"):
+                parser.add_render_rule(rule, _render_raw_html)
+        return parser
 
     def render(self, text: str | None, asset_prefix: str = "", inline: bool = False, ids: str = "") -> str:
         """HTML for `text`; `asset_prefix` is the way from the page to the site's root.
@@ -101,7 +113,7 @@ class MarkdownRenderer:
         wanted = {self.key(text, "", False, ids) for text, ids in texts if text and "assets/" not in text}
         self.used.update(wanted)
         todo = sorted(key for key in wanted if key not in self.rendered)
-        if self.accelerator is not None:
+        if todo and self.accelerator is not None:
             left = []
             for key in todo:
                 html = self.accelerator.render(key[0], key[3])
@@ -113,6 +125,9 @@ class MarkdownRenderer:
         workers = min(os.cpu_count() or 1, 8)
         if len(todo) < PARALLEL_THRESHOLD or not can_fork():
             return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(self.allow_html,)) as pool:
@@ -218,7 +233,9 @@ class Accelerator:
         slugs: set[str] = set()
 
         def name(match: re.Match) -> str:
-            # the anchors plugin names a heading by its text: tags dropped, entities read
+            from mdit_py_plugins.anchors.index import slugify, unique_slug
+
+            # the anchors plugin names a heading by its text (tags dropped, entities read), by its rules
             title = html_module.unescape(self.TAG.sub("", match.group(2)).replace("\n", ""))
             slug = unique_slug(slugify(title), slugs)
             shown = f"{ids}-{slug}" if ids else slug
