@@ -19,10 +19,8 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
-
-from markdown_it import MarkdownIt
 
 from generator.load import json_pointer
 from generator.model import (
@@ -33,7 +31,9 @@ from generator.model import (
     Goal,
     Learning,
     Model,
+    Profile,
     Project,
+    Role,
 )
 from generator.numbers import format_impact
 from generator.views import (
@@ -45,6 +45,9 @@ from generator.views import (
     LearningView,
     ProjectView,
 )
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 META_KEY = "careerfolio"
@@ -84,6 +87,8 @@ def plain_text(markdown: str) -> str:
 def plain_parser() -> MarkdownIt:
     """The parser of `plain_text`: CommonMark with tables, and no typographer, so that text
     without markup comes back exactly as written."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
@@ -414,10 +419,11 @@ def resume_document(case: Case, highlights: list[str],
     gives each view's record (see `Reuse.record`)."""
     record = record or (lambda view, make: make(view))
     meta: dict = {"version": META_VERSION, "audience": case.audience}
-    resume: dict = {"$schema": SCHEMA_URL, "basics": export_basics(case, meta)}
+    resume: dict = {"$schema": SCHEMA_URL, "basics": export_basics(case, meta, record)}
 
     by_project = {project.id: index for index, project in enumerate(case.projects)}
-    project_items = [record(project, item_of(PROJECT_FIELDS, project_record)) for project in case.projects]
+    project_items = [record(project_values(project), item_of(PROJECT_FIELDS, project_record))
+                     for project in case.projects]
     projects = [dict(shown) for shown, _ in project_items]  # their highlights are added below
     role_highlights: list[str] = []
     places = []
@@ -429,7 +435,7 @@ def resume_document(case: Case, highlights: list[str],
                       else f"/work/0/highlights/{len(holder)}")
         holder.append(shown)
 
-    work = export_role(case, role_highlights, meta)
+    work = export_role(case, role_highlights, record)
     if work:
         resume["work"] = [work]
         meta["work"] = json_pointer(("work", 0))
@@ -444,41 +450,52 @@ def resume_document(case: Case, highlights: list[str],
     export_items(resume, meta, "education", "learning",
                  [record(view, item_of(LEARNING_FIELDS, learning_record)) for view in case.learning])
     resume["skills"] = export_skills(case)
-    meta["goals"] = [record(goal, goal_record) for goal in case.goals]
+    meta["goals"] = [record(goal_values(goal), goal_record) for goal in case.goals]
     meta["competencies"] = without_empty({
         "framework": case.framework, "level": case.level,
-        "competencies": [record_of(Competency, {"id": c.id, "name": c.name, "expectation": c.expectation,
-                                                "weight": c.weight}) for c in case.competencies]})
+        # by what the record reads: a competency's view changes with the achievements it lists
+        "competencies": [record((c.id, c.name, c.expectation, c.weight), competency_record)
+                         for c in case.competencies]})
     meta["settings"] = export_settings(case)
     resume["meta"] = {META_KEY: without_empty(meta)}
     return without_empty(resume), places
 
 
-def export_basics(case: Case, meta: dict) -> dict:
+def export_basics(case: Case, meta: dict, record: Callable[[Any, Callable[[Any], Any]], Any]) -> dict:
     """Who: the profile, with the site's address as the person's web address."""
-    profile = plain_numbers(case.profile.model_dump(mode="json", exclude_defaults=True))
-    basics = shown_values(PROFILE_FIELDS, profile)
+    shown, kept = record(case.profile, profile_item)
+    basics = dict(shown)  # a record is kept for the next build: never changed
     site = to_uri(case.base_url)
     if site:
         basics["url"] = site
-        if profile.get("photo"):  # where the site publishes the photo (see render.asset_path)
-            name = profile["photo"].removeprefix("./").removeprefix("assets/")
+        if case.profile.photo:  # where the site publishes the photo (see render.asset_path)
+            name = case.profile.photo.removeprefix("./").removeprefix("assets/")
             basics["image"] = to_uri(urljoin(site.rstrip("/") + "/", "assets/" + name))
-    kept = kept_values(PROFILE_FIELDS, profile)
-    if "role" in kept:  # the role is shown as the first work entry: meta keeps only what that cannot hold
-        kept["role"] = kept_values(ROLE_FIELDS, kept["role"])
-    meta["profile"] = without_empty(kept)
+    meta["profile"] = kept
     return without_empty(basics)
 
 
-def export_role(case: Case, highlights: list[str], meta: dict) -> dict | None:
+def profile_item(profile: Profile) -> tuple[dict, dict]:
+    """The profile's basics, but for what the site's address gives, and what meta keeps of it."""
+    values = plain_numbers(profile.model_dump(mode="json", exclude_defaults=True))
+    kept = kept_values(PROFILE_FIELDS, values)
+    if "role" in kept:  # the role is shown as the first work entry: meta keeps only what that cannot hold
+        kept["role"] = kept_values(ROLE_FIELDS, kept["role"])
+    return shown_values(PROFILE_FIELDS, values), without_empty(kept)
+
+
+def export_role(case: Case, highlights: list[str], record: Callable[[Any, Callable[[Any], Any]], Any]) -> dict | None:
     """The current role as the one work entry careerfolio knows, holding the achievements of
     no project (the record keeps no employer history)."""
     role = case.profile.role
-    work = shown_values(ROLE_FIELDS, role.model_dump(mode="json", exclude_defaults=True)) if role else {}
+    work = dict(record(role, role_item)) if role else {}
     if highlights:
         work["highlights"] = highlights
     return work or None
+
+
+def role_item(role: Role) -> dict:
+    return shown_values(ROLE_FIELDS, role.model_dump(mode="json", exclude_defaults=True))
 
 
 def item_of(fields: tuple[Field, ...], make: Callable[[Any], dict]) -> Callable[[Any], tuple[dict, dict]]:
@@ -549,12 +566,22 @@ def achievement_record(view: AchievementView) -> dict:
     }) | ({"body": view.body} if view.body else {})
 
 
-def project_record(view: ProjectView) -> dict:
-    return record_of(Project, {
-        "id": view.id, "title": view.title, "role": view.role, "period": view.period, "status": view.status,
-        "summary": view.summary, "skills": list(view.skills), "links": list(view.links),
-        "tags": list(view.tags), "visibility": view.visibility, "featured": view.featured,
-    }) | ({"body": view.body} if view.body else {})
+def competency_record(values: tuple) -> dict:
+    return record_of(Competency, dict(zip(("id", "name", "expectation", "weight"), values)))
+
+
+def project_values(view: ProjectView) -> dict:
+    """What a project's record is made from: its own fields, not the achievements listed on
+    its view, so that its record is kept (see `Reuse.record`) when one of them is edited."""
+    return {"id": view.id, "title": view.title, "role": view.role, "period": view.period, "status": view.status,
+            "summary": view.summary, "skills": list(view.skills), "links": list(view.links),
+            "tags": list(view.tags), "visibility": view.visibility, "featured": view.featured, "body": view.body}
+
+
+def project_record(values: dict) -> dict:
+    fields = dict(values)
+    body = fields.pop("body")
+    return record_of(Project, fields) | ({"body": body} if body else {})
 
 
 def certification_record(view: CertificationView) -> dict:
@@ -578,11 +605,15 @@ def learning_record(view: LearningView) -> dict:
         "visibility": view.visibility})
 
 
-def goal_record(view: GoalView) -> dict:
-    return record_of(Goal, {
-        "id": view.id, "title": view.title, "measure": view.measure, "target": view.target,
-        "deadline": view.deadline, "status": view.status, "progress": view.progress,
-        "competencies": references(view.competencies), "visibility": view.visibility})
+def goal_values(view: GoalView) -> dict:
+    """What a goal's record is made from: not the achievements that advance it (see `project_values`)."""
+    return {"id": view.id, "title": view.title, "measure": view.measure, "target": view.target,
+            "deadline": view.deadline, "status": view.status, "progress": view.progress,
+            "competencies": references(view.competencies), "visibility": view.visibility}
+
+
+def goal_record(values: dict) -> dict:
+    return record_of(Goal, values)
 
 
 def plain_numbers(value: Any) -> Any:

@@ -577,6 +577,34 @@ def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same
     assert to_encode(case, Reuse(site_fingerprints().of, again.used)) == 1
 
 
+def test_an_edited_achievement_leaves_the_records_of_its_project_goal_and_profile_as_they_were(sample_record,
+                                                                                               monkeypatch):
+    """A project's and a goal's views list their achievements, but their records do not read
+    them: they are kept (and nothing parses Markdown for them) when only an achievement changed."""
+    from generator.jsonresume import Reuse, resume_bytes
+    from generator.render import site_fingerprints
+
+    options = CaseOptions(today=dt.date(2026, 1, 15), audience="internal")
+    first = Reuse(site_fingerprints().of, {})
+    resume_bytes(build_case(read_record(sample_record), options), first)
+    story = sample_record / "content" / "achievements" / "2025-03-ci-build-time.md"  # of a project and a goal
+    story.write_text(story.read_text(encoding="utf-8").replace("title: Cut CI", "title: Cut the CI"),
+                     encoding="utf-8")
+    edited = build_case(read_record(sample_record), options)
+    assert any(a.title.startswith("Cut the CI") for p in edited.projects for a in p.achievements)
+    assert any(a.title.startswith("Cut the CI") for g in edited.goals for a in g.achievements)
+    expected = resume_bytes(edited)
+    made = []
+    for name in ("project_record", "goal_record", "profile_item", "role_item", "plain_text"):
+        original = getattr(jsonresume, name)
+        monkeypatch.setattr(jsonresume, name, functools.wraps(original)(  # named as the original: the cache's key
+            lambda view, original=original, name=name: made.append(name) or original(view)))
+    assert resume_bytes(edited, Reuse(site_fingerprints().of, first.used)) == expected
+    assert made == []
+    resume_bytes(edited)  # without what the first build kept, each is made again
+    assert {"project_record", "goal_record", "profile_item", "role_item", "plain_text"} <= set(made)
+
+
 def test_resume_json_is_the_bytes_json_dumps_writes_for_the_whole_document():
     from generator.jsonresume import (
         META_KEY,
