@@ -26,7 +26,6 @@ from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
 from generator.card import CARD_PATH, CardPlan, SocialCard, draw_card, plan_card, social_card
-from generator.changes import describe_move
 from generator.cli_text import count
 from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
@@ -186,6 +185,14 @@ class SandboxedEnvironment(ParsedOnce, jinja2.sandbox.ImmutableSandboxedEnvironm
     pass
 
 
+def describe_change(move: Any) -> str:
+    """The `move` filter (a change the dossier lists since a review); the changes' module is
+    imported only by a build that looks back at one."""
+    from generator.changes import describe_move
+
+    return describe_move(move)
+
+
 def make_environment(chain: ThemeChain, record_root: Path | None, markdown: MarkdownRenderer,
                      bytecode_folder: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment for one build: autoescaped, strict about undefined names."""
@@ -245,7 +252,7 @@ def make_environment(chain: ThemeChain, record_root: Path | None, markdown: Mark
         date=format_date, period=format_period,
         amount=format_amount, compact=format_compact, impact=format_impact, change=format_change, total=format_total,
         percent=format_percent, number=format_number, slug=slugify, iso=iso_date,
-        minus=with_minus_sign, move=describe_move, count=count,
+        minus=with_minus_sign, move=describe_change, count=count,
         tojson_compact=json_for_script,
     )
     environment.globals.update(page_path=page_path, asset_path=asset_path, titles=SECTION_TITLES, is_currency=is_currency)
