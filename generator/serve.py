@@ -44,6 +44,10 @@ QUIET_SECONDS = 0.02  # an editor's save is a burst of events; wait until it is 
 # (not away from it, nor deleted: editors do that before they write the new one)
 WHOLE_QUIET_SECONDS = 0.003
 LONGEST_WAIT_SECONDS = 0.25  # but never longer than this after the first event
+# From this many events between two builds on, the next build walks the record instead of
+# taking the events' word for what changed: the system's queue of events (16,384 on Linux)
+# drops what comes after it is full, and a checkout of another branch can fill it.
+MANY_EVENTS = 500
 KEEPALIVE_SECONDS = 15
 # how many open pages, and how many of the pages last asked for, a rebuild writes first
 FIRST_PAGES, RECENT_PAGES = 8, 4
@@ -316,6 +320,12 @@ class Watcher:
         # which only a walk of the record can follow
         self.changed: set[str] | None = set()
         self.whole = False  # whether the last event left its file whole (see WHOLE_QUIET_SECONDS)
+        self.events = 0  # every event the system gave since the last build began, relevant or not
+
+    def tally(self) -> None:
+        """Count one event of the system's, whatever it is (see MANY_EVENTS)."""
+        with self.lock:
+            self.events += 1
 
     def relevant(self, path: str) -> bool:
         real = Path(os.path.realpath(path)) if path else None
@@ -364,6 +374,9 @@ class Watcher:
                         self.pending.clear()
                         seen = self.last_event
                         changed, self.changed = self.changed, set()
+                        if self.events >= MANY_EVENTS:
+                            changed = None  # some may have been dropped: a walk finds every change
+                        self.events = 0
                         break
                     remaining = self.quiet_seconds() - waited
                     self.woken.clear()
@@ -378,6 +391,7 @@ class Watcher:
 
         class Events(FileSystemEventHandler):
             def on_any_event(self, event) -> None:
+                watcher.tally()
                 if event.event_type in ("opened", "closed_no_write"):
                     return
                 if event.is_directory and event.event_type == "modified":

@@ -182,6 +182,35 @@ def test_a_file_closed_during_the_wait_for_its_write_cuts_the_wait_short(tmp_pat
         watcher.stopped.set()
 
 
+def test_after_a_flood_of_events_the_build_walks_the_record_instead_of_trusting_them(tmp_path):
+    """The system drops events once its queue is full (a checkout of another branch can fill
+    it): after many, the next build is told nothing of what changed, and so looks at everything."""
+    import queue
+    import threading
+
+    from generator.serve import MANY_EVENTS, Watcher
+
+    content = tmp_path / "content" / "achievements"
+    content.mkdir(parents=True)
+    builds: queue.Queue = queue.Queue()
+    watcher = Watcher(tmp_path, [tmp_path / "content"], [tmp_path / "output"],
+                      lambda seen, changed: builds.put(changed))
+    threading.Thread(target=watcher.run, daemon=True).start()
+    try:
+        watcher.tally()
+        watcher.notice(str(content / "a.md"), kind="closed")
+        assert builds.get(timeout=10) == {str(content / "a.md")}  # a save: its own word is taken
+        for _ in range(MANY_EVENTS):
+            watcher.tally()
+        watcher.notice(str(content / "b.md"), kind="closed")
+        assert builds.get(timeout=10) is None  # a flood: the record is walked
+        watcher.tally()
+        watcher.notice(str(content / "c.md"), kind="closed")
+        assert builds.get(timeout=10) == {str(content / "c.md")}  # and the count starts again
+    finally:
+        watcher.stopped.set()
+
+
 def test_while_a_build_writes_the_rest_only_the_pages_it_wrote_first_are_answered():
     from generator.serve import LiveState
 
