@@ -186,8 +186,8 @@ class SandboxedEnvironment(ParsedOnce, jinja2.sandbox.ImmutableSandboxedEnvironm
 
 
 def describe_change(move: Any) -> str:
-    """The `move` filter (a change the dossier lists since a review); the changes' module is
-    imported only by a build that looks back at one."""
+    """One change in words: `title: Old → New`, `Cost: was …, now …`, `… (new)`, `… (removed)`."""
+    # the changes' module is imported only by a build that looks back at a review
     from generator.changes import describe_move
 
     return describe_move(move)
