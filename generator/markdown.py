@@ -235,7 +235,7 @@ class Accelerator:
         def name(match: re.Match) -> str:
             from mdit_py_plugins.anchors.index import slugify, unique_slug
 
-            # the anchors plugin names a heading by its text (tags dropped, entities read), by its rules
+            # named as the anchors plugin names a heading, by its own rules: by its text, tags dropped, entities read
             title = html_module.unescape(self.TAG.sub("", match.group(2)).replace("\n", ""))
             slug = unique_slug(slugify(title), slugs)
             shown = f"{ids}-{slug}" if ids else slug
