@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Compare careerfolio's one-edit build between versions of its code, runs interleaved.
+
+usage: python benchmarks/compare.py N [--rounds R] REVISION_OR_FOLDER ...
+
+Each version (a git revision of this repository, or a folder holding a `generator/` package)
+builds the same generated record of N achievements, each with a cache and an output folder
+of its own; then, round after round, one public achievement's title is changed and each
+version builds it in a fresh process (`build --no-pdf`), in alternating order. A machine
+that slows down for a minute slows every version alike, which figures from separate runs of
+build.py cannot promise: their differences of a few tens of milliseconds are noise.
+
+`python -m generator` imports the package of the folder it runs in before any other, so each
+version runs from its own folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from build import compile_careerfolio, edit_title, public_achievement
+
+
+def version_folder(version: str, work: Path, index: int) -> Path:
+    """The folder of a version's code: the folder given, or the revision unpacked from git."""
+    if (Path(version) / "generator").is_dir():
+        return Path(version).resolve()
+    folder = work / f"version-{index}"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", version, "generator", "themes"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size", type=int)
+    parser.add_argument("versions", nargs="+")
+    parser.add_argument("--rounds", type=int, default=12)
+    arguments = parser.parse_args()
+    shared_memory = Path("/dev/shm")
+    work = Path(tempfile.mkdtemp(prefix="careerfolio-compare-", dir=shared_memory if shared_memory.is_dir() else None))
+    try:
+        measure(arguments, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(arguments: argparse.Namespace, work: Path) -> None:
+    subprocess.run([sys.executable, str(HERE / "make_record.py"), str(arguments.size), str(work / "made")],
+                   check=True, stdout=subprocess.DEVNULL)
+    record = work / "made" / "record"
+    path = public_achievement(record)
+    runs = []
+    for index, version in enumerate(arguments.versions):
+        folder = version_folder(version, work, index)
+        environment = {**os.environ, "PYTHONPATH": str(folder), "CAREERFOLIO_CACHE_DIR": str(work / f"cache-{index}"),
+                       "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1768435200")}
+        compile_careerfolio(environment, folder)
+        command = [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(record),
+                   "--out", str(work / f"output-{index}")]
+        for _ in range(2):  # the first build fills the cache; the second is the one an edit follows
+            subprocess.run(command, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
+        runs.append((version, folder, environment, command, []))
+    for round_ in range(arguments.rounds):
+        for version, folder, environment, command, times in (runs if round_ % 2 == 0 else runs[::-1]):
+            edit_title(path, round_ * len(runs) + len(times))
+            start = time.perf_counter()
+            subprocess.run(command, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+    print(f"one edit at {arguments.size}, {arguments.rounds} rounds interleaved: seconds, median (min)")
+    for version, _, _, _, times in runs:
+        print(f"  {version:<20} {statistics.median(times):.3f} ({min(times):.3f})")
+
+
+if __name__ == "__main__":
+    main()
