@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from generator.cache import digest
 from generator.fonts import font_coverage
 from generator.numbers import format_total
+from generator.vocabulary import CARD_PATH
 
 if TYPE_CHECKING:
     from generator.views import Case
 
-CARD_PATH = "social-card.png"
 WIDTH, HEIGHT = 1200, 630  # what LinkedIn, Slack, X and Facebook crop least
 
 # The default theme's colours, used where a theme's site.css does not name its own.

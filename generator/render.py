@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -25,7 +25,6 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from generator.cache import Fingerprints, digest
-from generator.card import CARD_PATH, CardPlan, SocialCard, draw_card, plan_card, social_card
 from generator.cli_text import count
 from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
 from generator.load import inside
@@ -58,7 +57,10 @@ from generator.views import (
     TimelineEvent,
     YearView,
 )
-from generator.vocabulary import SECTION_TITLES, page_path, slugify
+from generator.vocabulary import CARD_PATH, SECTION_TITLES, page_path, slugify
+
+if TYPE_CHECKING:
+    from generator.card import CardPlan, SocialCard
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -744,7 +746,7 @@ def page_keys(case: Case, templates: Templates, salt: str, case_key: str,
     """
     pages = pages if pages is not None else list(plan_site_pages(case))
     site_urls = site_urls if site_urls is not None else site_urls_of(pages)
-    announced = social_card(case)
+    announced = announced_card(case)
     fingerprints = fingerprints if fingerprints is not None else site_fingerprints()
     keys = {}
     if card is not None and (only is None or CARD_PATH in only):
@@ -789,7 +791,19 @@ def plan_site_card(case: Case, chain: ThemeChain) -> CardPlan | None:
     preview needs the card's absolute address."""
     if not case.base_url:
         return None
+    from generator.card import plan_card
+
     return plan_card(case, static_files(chain))
+
+
+def announced_card(case: Case) -> SocialCard | None:
+    """The card as pages announce it (see `card.social_card`): none without `base_url`, and
+    then the card's module is not even imported."""
+    if not case.base_url:
+        return None
+    from generator.card import social_card
+
+    return social_card(case)
 
 
 def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir: Path,
@@ -814,6 +828,8 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
         if reuse is not None:
             reuse.used.update(used)
     if card is not None and CARD_PATH not in skip:
+        from generator.card import draw_card
+
         files[CARD_PATH] = draw_card(card).png
     copies = site_static_files(static_files(chain), chain.dossier_stylesheet)
     copies.update({asset_path(name): content_dir / name for name in case.assets})
@@ -895,7 +911,7 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
                   spool: Path | None) -> dict[str, bytes | Spooled]:
-    card = social_card(case)
+    card = announced_card(case)
     files: dict[str, bytes | Spooled] = {}
     made: set[Path] = set()
     for page in pages:

@@ -65,6 +65,7 @@ PORTFOLIO_TITLES = {"competencies": "Skills"}
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SETTINGS_FILE = "careerfolio.yaml"
+CARD_PATH = "social-card.png"  # the site's social card, drawn by generator.card
 
 # Sentences `init` writes for the user to replace. Published as they are, they would tell a
 # committee that the case is unfinished, so they are errors wherever they are not a draft.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -360,6 +359,9 @@ def write_in_parallel(folder: Path, contents: dict[str, bytes]) -> dict[str, os.
         destination = folder / relative
         destination.write_bytes(contents[relative])
         return destination.stat()
+
+    # imported here: a clean build writes in parallel; after an edit a few files are written
+    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(WRITERS) as pool:
         for depth in sorted(by_depth):
