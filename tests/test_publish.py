@@ -153,11 +153,11 @@ def test_a_name_in_greek_or_cyrillic_is_drawn_and_a_character_no_font_has_is_lef
 
 
 def test_the_card_is_drawn_again_only_when_what_it_shows_changes(sample_record, monkeypatch):
-    import generator.render
+    import generator.card
 
     drawn = []
-    real = generator.render.draw_card
-    monkeypatch.setattr(generator.render, "draw_card", lambda plan: drawn.append(plan) or real(plan))
+    real = generator.card.draw_card
+    monkeypatch.setattr(generator.card, "draw_card", lambda plan: drawn.append(plan) or real(plan))
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     assert len(drawn) == 1
     story = sample_record / "content" / "achievements" / "2025-03-ci-build-time.md"
