@@ -17,7 +17,9 @@ import hashlib
 import io
 import os
 import pickle
+import re
 import stat
+import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -71,6 +73,7 @@ class Cache:
     """
 
     folder: Path | None = None
+    home: Path | None = None  # the cache folder holding it, cleaned of what no build uses (see `save`)
     parts: dict = field(default_factory=dict)
     changed: set = field(default_factory=set)
     dirty_shards: dict = field(default_factory=dict)  # name of a sharded part -> shard numbers to write
@@ -81,7 +84,8 @@ class Cache:
     @classmethod
     def for_record(cls, root: Path) -> Cache:
         """The cache of the record at `root`, kept in the user's cache folder."""
-        return cls(cache_home() / "records" / digest(str(root.resolve()))[:20])
+        home = cache_home()
+        return cls(home / "records" / digest(str(root.resolve()))[:20], home)
 
     def bytecode_folder(self) -> Path | None:
         """Where compiled templates are kept; Jinja checks each against its source."""
@@ -132,7 +136,10 @@ class Cache:
         return stored.get("value", {})
 
     def save(self) -> None:
-        """Write the parts that changed, each atomically; a cache that cannot be written is skipped."""
+        """Write the parts that changed, each atomically; a cache that cannot be written is skipped.
+
+        The folder is marked as used even when nothing changed, and once a day what no build
+        used for a while is removed from the cache folder (see `remove_unused`)."""
         if self.folder is not None:
             for name in sorted(self.changed):
                 self._write(name, self.parts[name])
@@ -144,6 +151,11 @@ class Cache:
                         grouped[index][key] = item
                 for index, value in sorted(grouped.items()):
                     self._write(f"{name}-{index}", value)
+            with contextlib.suppress(OSError):
+                os.utime(self.folder)
+            if self.home is not None:
+                with contextlib.suppress(OSError):
+                    remove_unused(self.home)
         self.changed.clear()
         self.dirty_shards.clear()
 
@@ -156,6 +168,48 @@ class Cache:
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:
             pass  # a read-only or full disk: the next build is only slower
+
+
+# What no build used for this long is removed from the cache folder: the caches of records
+# built elsewhere or gone, copies of git revisions, compiled templates, build locks.
+UNUSED_SECONDS = 30 * 24 * 3600
+REMOVED_EVERY_SECONDS = 24 * 3600  # looked for at most this often
+CACHE_NAME = re.compile(r"[0-9a-f]{20}(?:\.lock)?|__jinja2_[0-9a-f]+\.cache")
+
+
+def remove_unused(home: Path, now: float | None = None) -> None:
+    """Remove what no build used for UNUSED_SECONDS from the cache folder `home`, at most once
+    every REMOVED_EVERY_SECONDS: without it, every record ever built (and every review looked
+    back at) would keep its cache for good, up to a hundred megabytes each. Only entries that
+    careerfolio names so are removed, never a link, nor anything else found there; a record
+    whose cache went is built from nothing again, as with `--no-cache`."""
+    import shutil
+
+    now = time.time() if now is None else now
+    stamp = home / "last-cleaned"
+    try:
+        if now - stamp.stat().st_mtime < REMOVED_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+    for part in ("records", "revisions", "templates", "locks"):
+        try:
+            entries = list(os.scandir(home / part))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if not CACHE_NAME.fullmatch(entry.name) or entry.is_symlink() or \
+                        now - entry.stat(follow_symlinks=False).st_mtime < UNUSED_SECONDS:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue  # another build's, removed or in use meanwhile
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -862,6 +862,9 @@ def record_at(root: Path, commit: str, name: str, keep: bool = False) -> Record:
             shutil.rmtree(folder, ignore_errors=True)
             write_tree_at(root, commit, folder, skip)
             (folder / ".complete").write_bytes(b"")
+        else:
+            with suppress(OSError):
+                os.utime(folder)  # used: kept by the cache's cleaning (see cache.remove_unused)
         cache = Cache.for_record(folder)
         return _read_revision(folder, cache, name)
     with tempfile.TemporaryDirectory(prefix="careerfolio-") as temporary:

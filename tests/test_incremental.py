@@ -445,6 +445,45 @@ def test_an_edit_rewrites_a_few_small_files_of_the_cache_not_its_large_parts(sam
         assert 0 < len(shards) <= most, (part, sorted(rewritten))
 
 
+def test_what_no_build_used_for_a_month_leaves_the_cache_folder_and_nothing_else(sample_record, tmp_path,
+                                                                                 monkeypatch):
+    """Every record ever built, and every review looked back at, kept its cache for good."""
+    import time
+
+    home = tmp_path / "cache"
+    monkeypatch.setenv("CAREERFOLIO_CACHE_DIR", str(home))
+    month_ago = time.time() - 31 * 24 * 3600
+    old = [home / "records" / ("a" * 20), home / "revisions" / ("b" * 20), home / "templates" / "__jinja2_0f.cache",
+           home / "locks" / f"{'c' * 20}.lock"]
+    recent = home / "records" / ("d" * 20)
+    theirs = [home / "records" / "notes", home / "records" / ("e" * 19), home / "templates" / "mine.cache"]
+    for path in old + [recent] + theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix:
+            path.write_bytes(b"")
+        else:
+            path.mkdir()
+            (path / "build.pickle").write_bytes(b"")
+    for path in old + theirs:
+        os.utime(path, (month_ago, month_ago))
+    (home / "records" / "link").symlink_to(home / "records" / "notes")
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert [path for path in old if path.exists()] == []
+    assert recent.exists() and all(path.exists() for path in theirs) and (home / "records" / "link").is_symlink()
+    own = Cache.for_record(sample_record).folder
+    assert (own / "build.pickle").exists()
+
+    # the record's own cache, unused for a month, is used again now: kept; and cleaning waits a day
+    os.utime(own, (month_ago, month_ago))
+    (home / "last-cleaned").unlink()
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0  # nothing changed
+    assert (own / "build.pickle").exists() and own.stat().st_mtime > month_ago
+    os.utime(recent, (month_ago, month_ago))
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    assert recent.exists()  # cleaned less than a day ago
+
+
 def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     for path in Cache.for_record(sample_record).folder.glob("*.pickle"):
