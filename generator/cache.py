@@ -151,13 +151,18 @@ class Cache:
                         grouped[index][key] = item
                 for index, value in sorted(grouped.items()):
                     self._write(f"{name}-{index}", value)
-            with contextlib.suppress(OSError):
-                os.utime(self.folder)
+            self.mark_used()
             if self.home is not None:
                 with contextlib.suppress(OSError):
                     remove_unused(self.home)
         self.changed.clear()
         self.dirty_shards.clear()
+
+    def mark_used(self) -> None:
+        """Say that a build uses this cache, so that the cleaning of the cache folder keeps it."""
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self.folder)
 
     def _write(self, name: str, value: dict) -> None:
         try:

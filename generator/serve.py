@@ -465,6 +465,7 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
               file=stderr)
     state = LiveState()
     cache = Cache.for_record(root)
+    cache.mark_used()  # serve keeps it in memory and never saves it: kept by the cache's cleaning all the same
     # the server's threads answer between a build's steps sooner than Python's 5 ms default lets
     # them: a page written first waits less for its reader (a build takes a little longer)
     sys.setswitchinterval(SWITCH_SECONDS)

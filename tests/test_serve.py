@@ -374,6 +374,22 @@ def test_a_rebuild_that_fails_unexpectedly_leaves_serve_serving_and_watching(sam
         server.stop()
 
 
+def test_serve_marks_the_records_cache_as_used(sample_record):
+    """serve keeps the cache in memory and never writes it: it still counts as used, so the
+    cleaning of the cache folder (see cache.remove_unused) does not take it."""
+    from generator.cache import Cache
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    folder = Cache.for_record(sample_record).folder
+    month_ago = time.time() - 31 * 24 * 3600
+    os.utime(folder, (month_ago, month_ago))
+    server = Served(sample_record)
+    try:
+        assert folder.stat().st_mtime > month_ago + 24 * 3600
+    finally:
+        server.stop()
+
+
 def test_serve_answers_with_types_folders_and_404s(served):
     server, _ = served
     assert get(server.port, "/css/site.css")[1]["Content-Type"] == "text/css; charset=utf-8"
