@@ -307,10 +307,21 @@ def build_case(record: Record, options: CaseOptions, updated: Mapping[str, dt.da
                               shown_entries(record, "feedback", feedback)))
 
 
+# Which entries the gate lets into the case, one rule each, shared with `site_assets`.
+
 def admitted_projects(record: Record, gate: Gate) -> list[Entry]:
     return [e for e in record.collection("projects") if gate.admits(
         e, e.model.period.start if e.model.period else None,
         e.model.period.end if e.model.period else None, tuple(e.model.tags) + tuple(e.model.skills))]
+
+
+def admitted_achievements(record: Record, gate: Gate) -> list[Entry]:
+    return [e for e in record.collection("achievements")
+            if gate.admits(e, *achievement_span(e.model), tuple(e.model.tags))]
+
+
+def admitted_feedback(record: Record, gate: Gate) -> list[Entry]:
+    return [e for e in record.collection("feedback") if gate.admits(e, e.model.date, e.model.date)]
 
 
 def build_achievements(record: Record, gate: Gate, names: Names, updated: Mapping[str, dt.date],
@@ -318,11 +329,8 @@ def build_achievements(record: Record, gate: Gate, names: Names, updated: Mappin
     """Newest first; each with its impacts in normalised units and only visible references."""
     achievements = []
     token = known.names_token(names) if known is not None else None
-    for entry in record.collection("achievements"):
+    for entry in admitted_achievements(record, gate):
         model = entry.model
-        start, end = achievement_span(model)
-        if not gate.admits(entry, start, end, tuple(model.tags)):
-            continue
         last_change = updated.get(str(entry.path))
         if known is not None:
             view = known.again(entry, token, last_change)
@@ -412,10 +420,8 @@ def build_goals(entries: list[Entry], achievements: tuple[AchievementView, ...],
 
 def build_feedback(record: Record, gate: Gate, names: Names) -> tuple[FeedbackView, ...]:
     feedback = []
-    for entry in record.collection("feedback"):
+    for entry in admitted_feedback(record, gate):
         model = entry.model
-        if not gate.admits(entry, model.date, model.date):
-            continue
         feedback.append(FeedbackView(
             id=entry.id, quote=model.quote, author=model.author, role=model.role,
             relation=model.relation, date=model.date, source=model.source,
@@ -620,8 +626,5 @@ def site_assets(record: Record, options: CaseOptions) -> frozenset[str]:
     shown decides them. The dossier, made beside the site, needs them to say which of its
     attachments the site has a copy of."""
     gate = Gate(record, options)
-    achievements = [entry for entry in record.collection("achievements")
-                    if gate.admits(entry, *achievement_span(entry.model), tuple(entry.model.tags))]
-    return frozenset(collect_assets(record, achievements, admitted_projects(record, gate),
-                                    [entry for entry in record.collection("feedback")
-                                     if gate.admits(entry, entry.model.date, entry.model.date)]))
+    return frozenset(collect_assets(record, admitted_achievements(record, gate), admitted_projects(record, gate),
+                                    admitted_feedback(record, gate)))
