@@ -40,6 +40,7 @@ from generator.views import (
     AchievementView,
     Case,
     CertificationView,
+    CompetencyView,
     FeedbackView,
     GoalView,
     LearningView,
@@ -453,9 +454,8 @@ def resume_document(case: Case, highlights: list[str],
     meta["goals"] = [record(goal_values(goal), goal_record) for goal in case.goals]
     meta["competencies"] = without_empty({
         "framework": case.framework, "level": case.level,
-        # by what the record reads: a competency's view changes with the achievements it lists
-        "competencies": [record((c.id, c.name, c.expectation, c.weight), competency_record)
-                         for c in case.competencies]})
+        "competencies": [record(competency_values(competency), competency_record)
+                         for competency in case.competencies]})
     meta["settings"] = export_settings(case)
     resume["meta"] = {META_KEY: without_empty(meta)}
     return without_empty(resume), places
@@ -566,8 +566,13 @@ def achievement_record(view: AchievementView) -> dict:
     }) | ({"body": view.body} if view.body else {})
 
 
-def competency_record(values: tuple) -> dict:
-    return record_of(Competency, dict(zip(("id", "name", "expectation", "weight"), values)))
+def competency_values(view: CompetencyView) -> dict:
+    """What a competency's record is made from: not the achievements it lists (see `project_values`)."""
+    return {"id": view.id, "name": view.name, "expectation": view.expectation, "weight": view.weight}
+
+
+def competency_record(values: dict) -> dict:
+    return record_of(Competency, values)
 
 
 def project_values(view: ProjectView) -> dict:
