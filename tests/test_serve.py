@@ -92,6 +92,9 @@ class Served:
         threading.Thread(target=self._read, daemon=True).start()
         wait_until(lambda: any("serving" in line for line in self.lines) or self.process.poll() is not None, 60)
         assert self.process.poll() is None, "\n".join(self.lines)
+        # once watching, serve builds again to catch saves made while it started; an edit made
+        # during that build could be read by it, and not be the save a test means to follow
+        wait_until(lambda: sum(line.startswith("built in") for line in self.lines) >= 2, 60)
 
     def _read(self) -> None:
         for line in self.process.stdout:
