@@ -35,7 +35,7 @@ from generator.cache import (
     rehash_changed,
     tool_digest,
 )
-from generator.history import last_changes, read_stamp
+from generator.history import Stamp, StampReading, last_changes, read_stamp
 from generator.problems import OutputRefused, UsageError, display_path
 from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
@@ -233,13 +233,18 @@ def build(request: BuildRequest, cache: Cache | None = None,
                 cache.memory[CHANGED_SINCE_GOOD] = changed
             else:
                 changed = None
+            # the dossier names the record's commit: git looks while the record is read
+            stamps = StampReading(request.root.resolve()) if request.dossier else None
             try:
-                result = _build(request, cache, changed, first)
+                result = _build(request, cache, changed, first, stamps)
             except BaseException:
                 if first is not None:  # the output stays as the last good build left it
                     for folder, before in first.replaced:
                         put_back(folder, before)
                 raise
+            finally:
+                if stamps is not None:
+                    stamps.close()
             if cache is not None:
                 cache.memory[CHANGED_SINCE_GOOD] = set()
             if save and cache is not None:
@@ -258,8 +263,12 @@ FRAGMENTS_GROWTH, FRAGMENTS_SLACK = 1.25, 256
 
 
 def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None,
-           first: FirstPages | None = None) -> BuildResult:
+           first: FirstPages | None = None, stamps: StampReading | None = None) -> BuildResult:
     root = request.root.resolve()
+
+    def stamp() -> Stamp:
+        return stamps.result() if stamps is not None else read_stamp(root)
+
     cache = cache if cache is not None else Cache()
     today = request.today or build_date()
     request_key = digest(tool_digest(), repr(replace(request, root=root, today=today)))
@@ -273,7 +282,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
             same_files = hashed is not None
         if hashed is None:
             hashed = hash_folders(*previous["places"], stats)
-    if hashed is not None and hashed == previous["inputs"] and _still_current(previous, root, cache):
+    if hashed is not None and hashed == previous["inputs"] and _still_current(previous, root, cache, stamp):
         return replace(previous["result"], unchanged=True, timings=(), outputs=tuple(
             replace(output, written=0, removed=0, pdf=output.pdf if not output.pdf_made else
                     f"{output.pdf.split(' ')[0]} unchanged since the last build")
@@ -283,7 +292,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     reading = read(root, cache, timings, (previous["places"], hashed, same_files) if hashed is not None else None)
     record, input_hashes = reading.record, reading.hashes
     with timings.stage("read"):
-        stamp = read_stamp(record.root) if request.dossier or record.settings.show_updated else None
+        made_from = stamp() if request.dossier or record.settings.show_updated else None
         updated = last_changes(record.root) if record.settings.show_updated else {}
         since = review_revision(record) if request.dossier else None
     targets = plan_targets(record, request, today)
@@ -293,7 +302,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     warnings: list[str] = []
     inputs_key = digest(*(f"{path}\0{content}" for path, content in sorted(input_hashes.items())),
                         *(f"{path}\0{date}" for path, date in sorted(updated.items())))
-    history = History(stamp, updated, since)
+    history = History(made_from, updated, since)
     known_views(cache).start_build(input_hashes)
     cache.memory[LIVE_FINGERPRINTS] = []
     planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings, first)
@@ -312,7 +321,7 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     cache.replace("build", {"request": request_key, "inputs": input_hashes, "places": reading.places,
                             "fragments kept": fragments_kept,
                             "ids": {name: tuple(entry.id for entry in entries) for name, entries in record.entries.items()},
-                            "stamp": stamp, "since": since, "result": result})
+                            "stamp": made_from, "since": since, "result": result})
     return result
 
 
@@ -381,9 +390,9 @@ def input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path]
         [root / SETTINGS_FILE]
 
 
-def _still_current(previous: dict, root: Path, cache: Cache) -> bool:
-    """Whether the record's commit and every output are as the last build left them."""
-    if previous["stamp"] is not None and read_stamp(root) != previous["stamp"]:
+def _still_current(previous: dict, root: Path, cache: Cache, stamp: Callable[[], Stamp]) -> bool:
+    """Whether the record's commit (`stamp` reads it) and every output are as the last build left them."""
+    if previous["stamp"] is not None and stamp() != previous["stamp"]:
         return False
     if previous.get("since") is not None:  # the last review's tag may have moved
         from generator.history import GitUnavailable, resolve_revision

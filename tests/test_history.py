@@ -327,3 +327,20 @@ def test_the_since_chapter_passes_axe(history, browser):
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]]
     assert violations == []
     context.close()
+
+
+def test_the_commit_is_read_beside_the_build_and_git_never_outlives_it(history):
+    from generator.history import StampReading
+
+    reading = StampReading(history)
+    processes = list(reading.processes)
+    assert len(processes) == 2  # both commands under way at once
+    stamp = reading.result()
+    assert stamp.commit == git(history, "rev-parse", "--short", "HEAD").strip() and stamp.dirty
+    assert all(process.returncode is not None for process in processes)
+    abandoned = StampReading(history)  # a build that stopped before it needed the commit
+    processes = list(abandoned.processes)
+    abandoned.close()
+    assert all(process.returncode is not None for process in processes) and not abandoned.processes
+    missing = StampReading(history / "no-such-folder")
+    assert missing.result().describe() == "not in git"
