@@ -442,9 +442,14 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
                 found[index] = (key, known[key])
         todo = [(index, file) for index, file in enumerate(files) if index not in found]
         if len(todo) >= PARALLEL_FILES and can_fork():  # a large record read from nothing: two cores
-            other = Forked(functools.partial(check_files, todo[1::2]))
+            # what the child checks crosses back pickled, which costs both processes a third as
+            # much again as checking it: the child takes 9 files of every 20, and both end together
+            theirs, mine = [], []
+            for number, item in enumerate(todo):
+                (theirs if number % 20 < 9 else mine).append(item)
+            other = Forked(functools.partial(check_files, theirs))
             with cancelled_on_failure(other):
-                found.update(check_files(todo[0::2]))
+                found.update(check_files(mine))
             found.update(other.result())
         else:
             found.update(check_files(todo))
