@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare careerfolio's one-edit build between versions of its code, runs interleaved.
 
-usage: python benchmarks/compare.py N [--rounds R] REVISION_OR_FOLDER ...
+usage: python benchmarks/compare.py N [--rounds R] [--git] REVISION_OR_FOLDER ...
 
 Each version (a git revision of this repository, or a folder holding a `generator/` package)
 builds the same generated record of N achievements, each with a cache and an output folder
@@ -9,6 +9,9 @@ of its own; then, round after round, one public achievement's title is changed a
 version builds it in a fresh process (`build --no-pdf`), in alternating order. A machine
 that slows down for a minute slows every version alike, which figures from separate runs of
 build.py cannot promise: their differences of a few tens of milliseconds are noise.
+
+With `--git` the record is first committed to a git repository of its own, as a user's
+record is: a build then reads the record's commit for the dossier.
 
 `python -m generator` imports the package of the folder it runs in before any other, so each
 version runs from its own folder.
@@ -49,6 +52,8 @@ def main() -> None:
     parser.add_argument("size", type=int)
     parser.add_argument("versions", nargs="+")
     parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--git", action="store_true",
+                        help="commit the record first, as a user's record is: the dossier names its commit")
     arguments = parser.parse_args()
     shared_memory = Path("/dev/shm")
     work = Path(tempfile.mkdtemp(prefix="careerfolio-compare-", dir=shared_memory if shared_memory.is_dir() else None))
@@ -62,6 +67,11 @@ def measure(arguments: argparse.Namespace, work: Path) -> None:
     subprocess.run([sys.executable, str(HERE / "make_record.py"), str(arguments.size), str(work / "made")],
                    check=True, stdout=subprocess.DEVNULL)
     record = work / "made" / "record"
+    if arguments.git:
+        identity = {"GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com", "GIT_COMMITTER_NAME": "b",
+                    "GIT_COMMITTER_EMAIL": "b@example.com"}
+        for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "the record"]):
+            subprocess.run(["git", "-C", str(record), *command], check=True, env={**os.environ, **identity})
     path = public_achievement(record)
     runs = []
     for index, version in enumerate(arguments.versions):
