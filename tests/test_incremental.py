@@ -557,6 +557,21 @@ def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample
     assert built(tmp_path / "several") == alone
 
 
+
+def test_a_child_that_is_done_ends_before_another_process_starts():
+    """A finished child waits in `send` with a copy of the build's memory until its answer is
+    read: the next child's start reads it, and a child never reads its siblings' answers."""
+    from generator.parallel import Forked, _running, collect_finished
+
+    answer = b"x" * 2_000_000  # more than a pipe holds: the child waits until it is read
+    done = Forked(lambda: answer)
+    assert done.receiver.poll(60)  # it is sending
+    assert done.child.is_alive()
+    other = Forked(lambda: (collect_finished(), len(_running))[1])  # the child sees no sibling of its own
+    assert not done.child.is_alive() and done.received
+    assert done.result() == answer and other.result() == 0
+    assert done not in _running and other not in _running
+
 def test_a_digest_keeps_its_parts_apart_and_its_value():
     from generator.cache import digest
 
