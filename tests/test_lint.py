@@ -212,3 +212,20 @@ def test_characters_are_drawn_by_the_themes_fonts_or_the_machines(tmp_path, monk
         "install a font that covers them, e.g. fonts-noto-cjk, then build again")]
     monkeypatch.setattr(generator.fonts, "system_coverage", lambda: frozenset(map(ord, "多区域")))
     assert [f for f in findings(root) if f["rule"] == "CF122"] == []
+
+
+def test_check_runs_without_the_cycle_collector_and_gives_it_back(sample_record, monkeypatch):
+    """Reading a record makes millions of objects and few cycles: the cyclic collector would
+    walk the whole heap again and again (a third of a large record's check)."""
+    import gc
+
+    import generator.lint
+    from generator.pipeline import check
+
+    advise = generator.lint.advise
+    collecting: list[bool] = []
+    monkeypatch.setattr(generator.lint, "advise", lambda *arguments: (
+        collecting.append(gc.isenabled()), advise(*arguments))[1])
+    assert gc.isenabled()
+    assert check(sample_record).entries > 0
+    assert collecting == [False] and gc.isenabled()
