@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import traceback
@@ -180,7 +181,12 @@ def run() -> None:
     system takes the whole process back at once. Nothing is left to finish by then: every
     file is written and closed and every worker process joined; the output streams are
     flushed here.
+
+    For the same reason the cyclic garbage collector stays off: it would walk the heap in
+    vain, and, turned back on after a build, walk at once everything the build made (~40 ms
+    of a one-edit build at 1,000). `serve`, which lives on, turns it back on.
     """
+    gc.disable()
     status = main()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -232,13 +238,8 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
 
 
 def run_build(arguments: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    import gc
-
     from generator.cache import Cache
     from generator.pipeline import BuildRequest, build
-
-    # one build and out: the cyclic collector would only walk the cache's heap in vain
-    gc.disable()
 
     request = BuildRequest(
         root=arguments.root, audience=arguments.audience, since=arguments.since,

@@ -463,6 +463,9 @@ def serve(options: ServeOptions, stdout: TextIO, stderr: TextIO) -> int:
         print(f"careerfolio: serving on {options.host}: anyone on your network can read this record "
               f"({request.audience or 'public'} audience) — use --host 127.0.0.1 to keep it to this machine",
               file=stderr)
+    # the command turned the cyclic collector off for a one-shot run; serve lives on, and
+    # collects between its builds (which still turn it off while they run)
+    gc.enable()
     state = LiveState()
     cache = Cache.for_record(root)
     cache.mark_used()  # serve keeps it in memory and never saves it: kept by the cache's cleaning all the same

@@ -226,6 +226,11 @@ def test_check_runs_without_the_cycle_collector_and_gives_it_back(sample_record,
     collecting: list[bool] = []
     monkeypatch.setattr(generator.lint, "advise", lambda *arguments: (
         collecting.append(gc.isenabled()), advise(*arguments))[1])
-    assert gc.isenabled()
+    assert gc.isenabled(), "a command run in this process left the collector off"
     assert check(sample_record).entries > 0
     assert collecting == [False] and gc.isenabled()
+    gc.disable()  # and a caller that had it off gets it back off
+    try:
+        assert check(sample_record).entries > 0 and not gc.isenabled()
+    finally:
+        gc.enable()
