@@ -85,10 +85,11 @@ def proportional_mib(pid: int) -> float:
     return 0.0
 
 
-def peak_pss(command: list[str], cwd: Path) -> float:
+def peak_pss(command: list[str], cwd: Path, environment: dict | None = None) -> float:
     """The largest sum of the PSS of `command` and all its processes at any one moment, in MiB,
     sampled every 5 ms (a forked child's copy-on-write pages count once, as they should)."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     peak = 0.0
     while process.poll() is None:
         peak = max(peak, sum(proportional_mib(pid) for pid in processes_below(process.pid)))

@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
-"""Compare careerfolio's one-edit build between versions of its code, runs interleaved.
+"""Compare versions of careerfolio's code on one measure, their runs interleaved.
 
-usage: python benchmarks/compare.py N [--rounds R] [--git] REVISION_OR_FOLDER ...
+usage: python benchmarks/compare.py N [--measure one-edit|clean|check] [--rounds R] [--git]
+                                      REVISION_OR_FOLDER ...
 
 Each version (a git revision of this repository, or a folder holding a `generator/` package)
 builds the same generated record of N achievements, each with a cache and an output folder
-of its own; then, round after round, one public achievement's title is changed and each
-version builds it in a fresh process (`build --no-pdf`), in alternating order. A machine
-that slows down for a minute slows every version alike, which figures from separate runs of
-build.py cannot promise: their differences of a few tens of milliseconds are noise.
+of its own; then, round after round, each version runs in a fresh process, in alternating
+order, one of:
+
+- `one-edit` (the default): one public achievement's title is changed, then `build --no-pdf`;
+- `clean`: `build --no-pdf --no-cache` into an empty folder; on Linux, each round also runs
+  it again for the peak of the summed PSS of all its processes (see build.py);
+- `check`: `careerfolio check` after the build.
+
+A machine that slows down for a minute slows every version alike, which figures from
+separate runs of build.py cannot promise: their differences of a few tens of milliseconds
+are noise.
 
 With `--git` the record is first committed to a git repository of its own, as a user's
 record is: a build then reads the record's commit for the dossier.
@@ -32,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build import compile_careerfolio, edit_title, public_achievement
+from build import compile_careerfolio, edit_title, peak_pss, public_achievement
 
 
 def version_folder(version: str, work: Path, index: int) -> Path:
@@ -51,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", type=int)
     parser.add_argument("versions", nargs="+")
+    parser.add_argument("--measure", choices=("one-edit", "clean", "check"), default="one-edit")
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--git", action="store_true",
                         help="commit the record first, as a user's record is: the dossier names its commit")
@@ -79,21 +88,33 @@ def measure(arguments: argparse.Namespace, work: Path) -> None:
         environment = {**os.environ, "PYTHONPATH": str(folder), "CAREERFOLIO_CACHE_DIR": str(work / f"cache-{index}"),
                        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1768435200")}
         compile_careerfolio(environment, folder)
-        command = [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(record),
-                   "--out", str(work / f"output-{index}")]
+        output = work / f"output-{index}"
+        build = [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(record), "--out", str(output)]
         for _ in range(2):  # the first build fills the cache; the second is the one an edit follows
-            subprocess.run(command, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
-        runs.append((version, folder, environment, command, []))
+            subprocess.run(build, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
+        command = {"one-edit": build, "clean": [*build, "--no-cache"],
+                   "check": [sys.executable, "-m", "generator", "check", "-C", str(record)]}[arguments.measure]
+        runs.append((version, folder, environment, command, output, [], []))
     for round_ in range(arguments.rounds):
-        for version, folder, environment, command, times in (runs if round_ % 2 == 0 else runs[::-1]):
-            edit_title(path, round_ * len(runs) + len(times))
+        for version, folder, environment, command, output, times, memory in (runs if round_ % 2 == 0 else runs[::-1]):
+            if arguments.measure == "one-edit":
+                edit_title(path, round_ * len(runs) + len(times))
+            if arguments.measure == "clean":
+                shutil.rmtree(output, ignore_errors=True)
             start = time.perf_counter()
-            subprocess.run(command, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
+            # check reports advice with status 0 and errors with 1: neither is a failure here
+            subprocess.run(command, cwd=folder, env=environment, check=arguments.measure != "check",
+                           stdout=subprocess.DEVNULL)
             times.append(time.perf_counter() - start)
-    print(f"one edit at {arguments.size}, {arguments.rounds} rounds interleaved: seconds, median (min)")
-    for version, _, _, _, times in runs:
-        print(f"  {version:<20} {statistics.median(times):.3f} ({min(times):.3f})")
-
+            if arguments.measure == "clean" and sys.platform == "linux":
+                # in a run of its own: sampling every 5 ms takes time from the build it samples
+                shutil.rmtree(output, ignore_errors=True)
+                memory.append(peak_pss(command, folder, environment))
+    print(f"{arguments.measure} at {arguments.size}, {arguments.rounds} rounds interleaved: seconds, median (min)"
+          + (", peak PSS of all processes in MiB, median" if any(run[6] for run in runs) else ""))
+    for version, _, _, _, _, times, memory in runs:
+        shown = f"  {version:<20} {statistics.median(times):.3f} ({min(times):.3f})"
+        print(shown + (f"  {statistics.median(memory):.0f} MiB" if memory else ""))
 
 if __name__ == "__main__":
     main()
