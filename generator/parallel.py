@@ -30,7 +30,6 @@ class Forked:
         self.job = job
         self.answer: tuple | None = None
         self.received = False
-        self.parent = os.getpid()
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         self.child = context.Process(target=self._run, args=(sender,), daemon=True)
@@ -56,7 +55,7 @@ class Forked:
     def take_if_sent(self) -> None:
         """Read the child's answer if it has begun sending it: until then a child whose answer
         is larger than a pipe holds waits, with all its memory (see `collect_finished`)."""
-        if not self.received and os.getpid() == self.parent and self.receiver.poll():
+        if not self.received and self.receiver.poll():
             self._receive()
 
     def _receive(self) -> None:

@@ -35,7 +35,7 @@ from generator.cache import (
     rehash_changed,
     tool_digest,
 )
-from generator.history import Stamp, StampReading, last_changes, read_stamp
+from generator.history import Stamp, StampReading, last_changes
 from generator.problems import OutputRefused, UsageError, display_path
 from generator.vocabulary import SETTINGS_FILE
 from generator.write import (
@@ -279,7 +279,9 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     root = request.root.resolve()
 
     def stamp() -> Stamp:
-        return stamps.result() if stamps is not None else read_stamp(root)
+        nonlocal stamps  # read once a build, however many steps ask (its git ends when it is read)
+        stamps = stamps if stamps is not None else StampReading(root)
+        return stamps.result()
 
     cache = cache if cache is not None else Cache()
     today = request.today or build_date()
