@@ -114,6 +114,17 @@ def edit_title(path: Path, round_: int) -> str:
     return mark
 
 
+def edit_story(path: Path, round_: int) -> str:
+    """Change the last line of the story of `path` (the text under its front matter); return the mark."""
+    mark = f"Edited {round_}."
+    front, separator, story = path.read_text(encoding="utf-8").rpartition("\n---\n")
+    lines = story.rstrip("\n").split("\n")
+    if lines[-1].startswith("Edited "):
+        lines.pop()
+    path.write_text(front + separator + "\n".join([*lines, mark]) + "\n", encoding="utf-8")
+    return mark
+
+
 def clean_build(record: Path, build: list[str], folder: Path) -> tuple[float, float]:
     """A build from nothing: no output folder, no cache."""
     shutil.rmtree(record / "output", ignore_errors=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare versions of careerfolio's code on one measure, their runs interleaved.
 
-usage: python benchmarks/compare.py N [--measure one-edit|clean|check] [--rounds R] [--git]
+usage: python benchmarks/compare.py N [--measure one-edit|story-edit|clean|check] [--rounds R] [--git]
                                       REVISION_OR_FOLDER ...
 
 Each version (a git revision of this repository, or a folder holding a `generator/` package)
@@ -10,6 +10,7 @@ of its own; then, round after round, each version runs in a fresh process, in al
 order, one of:
 
 - `one-edit` (the default): one public achievement's title is changed, then `build --no-pdf`;
+- `story-edit`: the same, with a line of its story changed instead (its Markdown is rendered again);
 - `clean`: `build --no-pdf --no-cache` into an empty folder; on Linux, each round also runs
   it again for the peak of the summed PSS of all its processes (see build.py);
 - `check`: `careerfolio check` after the build.
@@ -40,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build import compile_careerfolio, edit_title, peak_pss, public_achievement
+from build import compile_careerfolio, edit_story, edit_title, peak_pss, public_achievement
 
 
 def version_folder(version: str, work: Path, index: int) -> Path:
@@ -59,7 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", type=int)
     parser.add_argument("versions", nargs="+")
-    parser.add_argument("--measure", choices=("one-edit", "clean", "check"), default="one-edit")
+    parser.add_argument("--measure", choices=("one-edit", "story-edit", "clean", "check"), default="one-edit")
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--git", action="store_true",
                         help="commit the record first, as a user's record is: the dossier names its commit")
@@ -92,13 +93,15 @@ def measure(arguments: argparse.Namespace, work: Path) -> None:
         build = [sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(record), "--out", str(output)]
         for _ in range(2):  # the first build fills the cache; the second is the one an edit follows
             subprocess.run(build, cwd=folder, env=environment, check=True, stdout=subprocess.DEVNULL)
-        command = {"one-edit": build, "clean": [*build, "--no-cache"],
+        command = {"one-edit": build, "story-edit": build, "clean": [*build, "--no-cache"],
                    "check": [sys.executable, "-m", "generator", "check", "-C", str(record)]}[arguments.measure]
         runs.append((version, folder, environment, command, output, [], []))
     for round_ in range(arguments.rounds):
         for version, folder, environment, command, output, times, memory in (runs if round_ % 2 == 0 else runs[::-1]):
             if arguments.measure == "one-edit":
                 edit_title(path, round_ * len(runs) + len(times))
+            if arguments.measure == "story-edit":
+                edit_story(path, round_ * len(runs) + len(times))
             if arguments.measure == "clean":
                 shutil.rmtree(output, ignore_errors=True)
             start = time.perf_counter()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.markdown import Accelerator, MarkdownRenderer
+from generator.markdown import Accelerator, MarkdownRenderer, heading_slug, unique_heading_slug
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,46 @@ def test_without_the_accelerator_a_build_gives_the_same_bytes(monkeypatch, tmp_p
     accelerated = built(tmp_path / "accelerated")
     monkeypatch.setattr(Accelerator, "start", classmethod(lambda cls: None))
     assert built(tmp_path / "reference") == accelerated
+
+
+# Ids sites have had since the anchors plugin named their headings: links to them must hold.
+HEADING_IDS = [
+    ("Situation", "situation"),
+    ("What I did & why", "what-i-did--why"),
+    ("  Result, in numbers: 40%  ", "--result-in-numbers-40--"),
+    ("Ünïcode — and more", "ünïcode--and-more"),
+    ("数据 迁移", "数据-迁移"),
+    ("C++ / Rust_2", "c--rust_2"),
+    ("Step-by-step", "step-by-step"),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), HEADING_IDS)
+def test_a_heading_is_named_by_the_rule_its_id_always_had(title, expected):
+    assert heading_slug(title) == expected
+
+
+@given(st.text(max_size=40))
+def test_the_heading_rule_is_the_anchors_plugin_s_own(title):
+    from mdit_py_plugins.anchors.index import slugify
+
+    assert heading_slug(title) == slugify(title)
+
+
+def test_a_heading_repeated_in_a_text_is_numbered_from_one():
+    taken: set[str] = set()
+    assert [unique_heading_slug("result", taken) for _ in range(3)] == ["result", "result-1", "result-2"]
+    assert reference("## Result\n\n## Result\n\n## Result-1\n") == \
+        '<h2 id="result">Result</h2>\n<h2 id="result-1">Result</h2>\n<h2 id="result-1-1">Result-1</h2>\n'
+
+
+@needs_accelerator
+def test_the_accelerator_names_headings_without_loading_markdown_it_py():
+    # a build after one edit of a story renders that story alone: importing the reference
+    # engine for its heading ids would cost more than rendering it
+    script = ("import sys\nfrom generator.markdown import MarkdownRenderer\n"
+              "html = MarkdownRenderer().render('## Result\\n\\nShipped.', ids='a-x')\n"
+              "assert 'id=\"a-x-result\"' in html, html\n"
+              "print(sorted(name for name in sys.modules if name.partition('.')[0] in ('markdown_it', 'mdit_py_plugins')))")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
