@@ -375,13 +375,19 @@ ENTRY_INDENT = " " * 8  # meta.careerfolio.achievements[i] sits four levels deep
 def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
     """The case as resume.json: the same case always gives the same bytes, as
     `json.dumps(…, ensure_ascii=False, indent=2, sort_keys=True)` writes them."""
+    return b"".join(resume_pieces(case, reuse))
+
+
+def resume_pieces(case: Case, reuse: Reuse | None = None) -> list[bytes]:
+    """`resume_bytes` in the pieces it is put together from, in order: at 10,000 achievements
+    the document is tens of megabytes, which a large site writes to disk piece by piece
+    rather than hold joined (and every whole copy of it as text would cost up to four bytes
+    a character)."""
     encoded = [reuse.encoded(a) if reuse is not None else encode_achievement(a) for a in case.achievements]
     document, places = resume_document(case, [shown for shown, _ in encoded], reuse.record if reuse else None)
     text = encode_with_highlights(document)
     if not places:
-        return (text + "\n").encode("utf-8")
-    # Put together as UTF-8 pieces joined once: at 10,000 achievements the list is tens of
-    # megabytes, and every whole copy of it as text would cost up to four bytes a character.
+        return [(text + "\n").encode("utf-8")]
     before, after = text.split(json.dumps(ACHIEVEMENTS_SLOT), 1)
     pieces = [before.encode("utf-8"), b"[\n"]
     for index, (at, (_, entry)) in enumerate(zip(places, encoded)):
@@ -389,7 +395,7 @@ def resume_bytes(case: Case, reuse: Reuse | None = None) -> bytes:
         pieces.append(f'{separator}{ENTRY_INDENT}{{\n{ENTRY_INDENT}  "at": {json.dumps(at)},\n'.encode())
         pieces.append(entry)
     pieces.append(("\n" + ENTRY_INDENT[:-2] + "]" + after + "\n").encode("utf-8"))
-    return b"".join(pieces)
+    return pieces
 
 
 HIGHLIGHTS_INDENT = " " * 8  # projects[i].highlights[j] and work[0].highlights[j] sit four levels deep

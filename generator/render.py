@@ -24,9 +24,9 @@ import jinja2.nodes
 import jinja2.sandbox
 from markupsafe import Markup
 
-from generator.cache import Fingerprints, digest
+from generator.cache import Fingerprints, digest, digest_of_pieces
 from generator.cli_text import count
-from generator.jsonresume import RESUME_FILE, Reuse, resume_bytes
+from generator.jsonresume import RESUME_FILE, Reuse, resume_pieces
 from generator.load import inside
 from generator.markdown import MarkdownRenderer
 from generator.model import Model, PartialDate, Period
@@ -820,11 +820,12 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     site_urls = site_urls if site_urls is not None else site_urls_of(pages)
     resume = None
     if RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES and can_fork():
-        resume = Forked(functools.partial(encode_resume, case, reuse))  # on the core the pages leave free
+        # on the core the pages leave free
+        resume = Forked(functools.partial(encode_resume, case, reuse, spool))
     with cancelled_on_failure(resume):
         files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
     if RESUME_FILE not in skip:
-        files[RESUME_FILE], used = resume.result() if resume is not None else encode_resume(case, reuse)
+        files[RESUME_FILE], used = resume.result() if resume is not None else encode_resume(case, reuse, spool)
         if reuse is not None:
             reuse.used.update(used)
     if card is not None and CARD_PATH not in skip:
@@ -848,9 +849,11 @@ def to_encode(case: Case, reuse: Reuse | None) -> int:
     return sum(1 for achievement in case.achievements if reuse.fingerprint(achievement) not in reuse.known)
 
 
-def encode_resume(case: Case, reuse: Reuse | None) -> tuple[bytes, dict]:
-    """resume.json, and the achievements' encodings it used (for the next build to reuse)."""
-    data = resume_bytes(case, reuse)
+def encode_resume(case: Case, reuse: Reuse | None, spool: Path | None = None) -> tuple[bytes | Spooled, dict]:
+    """resume.json (written to `spool` when a large site is spooled), and the achievements'
+    encodings it used (for the next build to reuse)."""
+    pieces = resume_pieces(case, reuse)
+    data = b"".join(pieces) if spool is None else spool_file(spool, RESUME_FILE, pieces, set())
     return data, reuse.used if reuse is not None else {}
 
 
@@ -920,15 +923,18 @@ def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls
     return files
 
 
-def spool_file(spool: Path, relative: str, data: bytes, made: set[Path]) -> Spooled:
-    """Write one page into the spool folder, where the write stage finds it."""
+def spool_file(spool: Path, relative: str, data: bytes | list[bytes], made: set[Path]) -> Spooled:
+    """Write one file (its bytes, or the pieces they are joined from) into the spool folder,
+    where the write stage finds it."""
     path = spool / relative
     if path.parent not in made:
         path.parent.mkdir(parents=True, exist_ok=True)  # another process may make it at the same time
         made.add(path.parent)
-    path.write_bytes(data)
+    pieces = [data] if isinstance(data, bytes) else data
+    with path.open("wb") as stream:
+        stream.writelines(pieces)
     status = path.stat()
-    return Spooled(path, status.st_size, status.st_mtime_ns, digest(data))
+    return Spooled(path, status.st_size, status.st_mtime_ns, digest_of_pieces(pieces))
 
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
