@@ -107,3 +107,30 @@ def cancelled_on_failure(*children: Forked | None) -> Iterator[None]:
             if child is not None:
                 child.cancel()
         raise
+
+
+class Turns:
+    """The numbers 0 to count - 1, each taken by one of the processes that share it (this one
+    and the children it forks after making it), as each is free for more: the parts of a job
+    go where there is time for them, and every process ends at about the same moment.
+
+    They wait in a pipe, written whole before any is taken: a read of four bytes from a pipe
+    that holds at least four takes four at once, so no two processes share a number.
+    """
+
+    MOST = 1024  # their bytes fit the smallest pipe a system gives
+
+    def __init__(self, count: int):
+        if not 0 <= count <= self.MOST:
+            raise ValueError(f"Turns holds up to {self.MOST} numbers, not {count}")
+        self.reading, writing = os.pipe()
+        with os.fdopen(writing, "wb") as stream:  # closed at once: once all are taken, a read finds none
+            stream.write(b"".join(number.to_bytes(4, "little") for number in range(count)))
+
+    def take(self) -> int | None:
+        """The next number no process has taken, or None when all are."""
+        data = os.read(self.reading, 4)
+        return int.from_bytes(data, "little") if data else None
+
+    def close(self) -> None:
+        os.close(self.reading)

@@ -6,6 +6,7 @@ domain, a sub-path or straight from the disk (links end in index.html for that r
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import json
@@ -40,7 +41,7 @@ from generator.numbers import (
     format_total,
     is_currency,
 )
-from generator.parallel import Forked, can_fork, cancelled_on_failure
+from generator.parallel import Forked, Turns, can_fork, cancelled_on_failure
 from generator.problems import Problem, RecordProblems
 from generator.themes import ThemeChain, builtin_themes_dir
 from generator.views import (
@@ -818,14 +819,13 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     plan (and `site_urls` its sitemap's), when the caller has it already."""
     pages = pages if pages is not None else list(plan_site_pages(case))
     site_urls = site_urls if site_urls is not None else site_urls_of(pages)
-    resume = None
-    if RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES and can_fork():
-        # on the core the pages leave free
-        resume = Forked(functools.partial(encode_resume, case, reuse, spool))
-    with cancelled_on_failure(resume):
-        files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool)
+    resume = functools.partial(encode_resume, case, reuse, spool)
+    # a large resume.json is made beside the pages, by another process
+    apart = RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES
+    files, encoded = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls,
+                                  spool, beside=resume if apart else None)
     if RESUME_FILE not in skip:
-        files[RESUME_FILE], used = resume.result() if resume is not None else encode_resume(case, reuse, spool)
+        files[RESUME_FILE], used = encoded if apart else resume()
         if reuse is not None:
             reuse.used.update(used)
     if card is not None and CARD_PATH not in skip:
@@ -894,22 +894,64 @@ class Elsewhere(Forked):
 
 
 def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
-                 spool: Path | None = None) -> dict[str, bytes | Spooled]:
+                 spool: Path | None = None, beside: Callable[[], Any] | None = None,
+                 ) -> tuple[dict[str, bytes | Spooled], Any]:
     """Each page's bytes (or, with `spool`, its spooled file), rendered on every core for a
-    large site; the same bytes as one by one."""
+    large site; the same bytes as one by one. `beside` is another job (resume.json) for one
+    of the other processes, which takes pages once it is done: its result comes second.
+
+    The pages are taken a few at a time by whichever process is free (see `Turns`): split in
+    fixed shares, the process with the job beside its share ended long after the others,
+    and a process of its own for the job held one more copy of the build's memory."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(pages) < PARALLEL_PAGES or not can_fork():
-        return _render_share(case, templates, pages, site_urls, spool)
+    if not can_fork() or (beside is None and len(pages) < PARALLEL_PAGES):
+        return _render_share(case, templates, pages, site_urls, spool), beside() if beside is not None else None
+    if len(pages) < PARALLEL_PAGES:  # too few pages to split: the job alone goes elsewhere
+        other = Forked(beside)
+        with cancelled_on_failure(other):
+            files = _render_share(case, templates, pages, site_urls, spool)
+        return files, other.result()
     for name in dict.fromkeys(page.template for page in pages):
         templates.get(name)  # compiled here once, and the children inherit them compiled
-    shares = [pages[index::workers] for index in range(workers)]
-    children = [Elsewhere(templates, functools.partial(_render_share, case, templates, share, site_urls, spool))
-                for share in shares[1:]]
-    with cancelled_on_failure(*children):
-        files = _render_share(case, templates, shares[0], site_urls, spool)
-        for child in children:
-            files.update(child.result())
-    return files
+    # the few pages of a template (the lists, the years) are the long ones: taken first, the
+    # last turns are short ones, and no process is left rendering a long page alone at the end
+    of_template = collections.Counter(page.template for page in pages)
+    pages = sorted(pages, key=lambda page: of_template[page.template])
+    size = max(PAGES_A_TURN, -(-len(pages) // Turns.MOST))
+    turns = Turns(-(-len(pages) // size))
+    try:
+        children = [Elsewhere(templates, functools.partial(_render_turns, case, templates, pages, site_urls, spool,
+                                                           turns, size, beside if index == 0 else None))
+                    for index in range(workers - 1)]
+        with cancelled_on_failure(*children):
+            files, _ = _render_turns(case, templates, pages, site_urls, spool, turns, size)
+            results = []
+            for child in children:
+                made, result = child.result()
+                files.update(made)
+                results.append(result)
+    finally:
+        turns.close()
+    # a child that failed handed its job back, and this process found no turn left to take:
+    # the pages the child had taken are rendered here, where their error is raised
+    missing = [page for page in pages if page.path not in files]
+    if missing:
+        files.update(_render_share(case, templates, missing, site_urls, spool))
+    return files, results[0]
+
+
+# Pages a process takes at a time: few enough that all end together, enough that taking costs nothing.
+PAGES_A_TURN = 8
+
+
+def _render_turns(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
+                  spool: Path | None, turns: Turns, size: int,
+                  beside: Callable[[], Any] | None = None) -> tuple[dict[str, bytes | Spooled], Any]:
+    result = beside() if beside is not None else None
+    files: dict[str, bytes | Spooled] = {}
+    while (turn := turns.take()) is not None:
+        files.update(_render_share(case, templates, pages[turn * size:(turn + 1) * size], site_urls, spool))
+    return files, result
 
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],

@@ -223,6 +223,65 @@ def test_pages_rendered_on_every_core_are_the_bytes_of_one_by_one(tmp_path, monk
     assert parallel.stderr == serial.stderr and "no_such_field" in parallel.stderr
 
 
+def test_each_turn_is_taken_by_one_process_and_every_turn_is_taken():
+    from generator.parallel import Forked, Turns
+
+    turns = Turns(Turns.MOST)
+
+    def take_all() -> list[int]:
+        taken = []
+        while (number := turns.take()) is not None:
+            taken.append(number)
+        return taken
+
+    try:
+        others = [Forked(take_all) for _ in range(2)]
+        mine = take_all()
+        theirs = [child.result() for child in others]
+    finally:
+        turns.close()
+    every = mine + [number for taken in theirs for number in taken]
+    assert sorted(every) == list(range(Turns.MOST))  # none twice, none left
+    with pytest.raises(ValueError):
+        Turns(Turns.MOST + 1)  # more would not fit the pipe before anyone takes them
+
+
+def test_the_pages_a_forked_child_took_and_failed_on_are_rendered_by_the_build(sample_record, tmp_path,
+                                                                                monkeypatch):
+    """Pages are taken a turn at a time by whichever process is free; a child that fails hands
+    its job back, and the build's process, which took every turn left, renders its pages."""
+    import os
+    import time
+
+    from conftest import tree_bytes
+
+    import generator.parallel
+    import generator.pipeline
+    from generator import render
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    build(BuildRequest(sample_record, out=tmp_path / "serial", pdf=False), Cache())
+    for module in (generator.parallel, render):
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 2)  # resume.json goes beside the pages too
+    monkeypatch.setattr(render, "PAGES_A_TURN", 1)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 10**9)
+    parent, render_share = os.getpid(), render._render_share
+
+    def failing_in_children(*arguments):
+        if os.getpid() != parent:
+            (tmp_path / f"failed-{os.getpid()}").touch()
+            raise RuntimeError("a child that fails")
+        time.sleep(0.01)  # the child finds turns left once resume.json is made
+        return render_share(*arguments)
+
+    monkeypatch.setattr(render, "_render_share", failing_in_children)
+    build(BuildRequest(sample_record, out=tmp_path / "parallel", pdf=False), Cache())
+    assert list(tmp_path.glob("failed-*"))  # a child took a turn, and failed on it
+    assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
+
+
 def test_featured_achievements_lead_the_list_and_appear_once(sample_record):
     import re
 
