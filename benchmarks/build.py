@@ -15,7 +15,8 @@ On Linux, also the peak of the summed PSS of all the processes of one clean buil
 Hugo's (forked children share their parent's pages until they write them). And `serve`: the time from saving one achievement to its new page being served, as
 a browser showing the page gets it (told by serve's event stream that a new build is out, it
 asks for the page again) (serve edit), and as serve itself reports it, from the moment it
-saw the save: to the open page written (serve, page) and to the whole build written (serve, build). Everything runs in /dev/shm (tmpfs) when
+saw the save: to the open page written (serve, page) and to the whole build written (serve, build);
+with --hugo, `hugo server`'s own figure for the same edit (hugo server). Everything runs in /dev/shm (tmpfs) when
 the machine has it. Ratios within one run are what count: these machines are noisy.
 """
 
@@ -203,6 +204,45 @@ def reload_after_edit(port: int, path: Path, round_: int) -> float:
         events.close()
 
 
+def measure_hugo_server(size: int, site: Path, path: Path, runs: int, hugo: str) -> None:
+    """`hugo server` after one achievement's title is changed, as Hugo reports it from the
+    change it saw to the whole site built again (`--disableFastRender`, the match of serve's
+    whole build; in its default mode it renders again only the pages open in a browser)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([hugo, "server", "-s", str(site), "--bind", "127.0.0.1", "--port", str(port),
+                               "--renderToMemory", "--disableFastRender"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    totals: list[float] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in server.stdout:
+            if "Press Ctrl+C to stop" in line:
+                ready.set()
+            if line.startswith("Total in "):  # "Total in 62 ms"
+                totals.append(float(line.split()[2]) / 1000)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        if not ready.wait(300):
+            raise SystemExit("hugo server did not start")
+        for round_ in range(runs + 1):
+            seen = len(totals)
+            edit_title(path, 2000 + round_)
+            deadline = time.monotonic() + 60
+            while len(totals) == seen:
+                if time.monotonic() > deadline:
+                    raise SystemExit("hugo server did not build again after an edit")
+                time.sleep(0.01)
+            time.sleep(0.3)
+        report(size, "hugo server", [(seconds, 0.0) for seconds in totals[-runs:]])
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def compile_careerfolio(environment: dict, folder: Path) -> None:
     """Compile careerfolio's modules once, as an installed careerfolio has them (pip compiles
     what it installs). Where PYTHONDONTWRITEBYTECODE is set, every run would otherwise
@@ -260,6 +300,9 @@ def main() -> None:
                 report(size, "hugo", [timed(command, folder) for _ in range(arguments.runs)])
                 if Path("/proc/self/smaps_rollup").exists():
                     print(f"{size:>6}  {'hugo, all processes':<12} peak PSS {peak_pss(command, folder):.0f} MiB")
+                if arguments.serve:
+                    hugo_path = folder / "hugo" / "content" / "achievements" / path.name
+                    measure_hugo_server(size, folder / "hugo", hugo_path, arguments.runs, hugo)
             if arguments.serve:
                 measure_serve(size, record, arguments.runs, environment)
     finally:
