@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from generator.parallel import can_fork, collect_finished
+from generator.parallel import can_fork
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -129,7 +129,6 @@ class MarkdownRenderer:
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")
-        collect_finished()  # a child that is done ends before the workers copy this process
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(self.allow_html,)) as pool:
             chunk = max(1, len(todo) // (workers * 8))

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,49 +24,48 @@ def can_fork() -> bool:
 
 
 class Forked:
-    """One job, started in a forked child at once; `result` waits for what it returns."""
+    """One job, started in a forked child at once; `result` waits for what it returns.
+
+    The child writes its answer into a file without a name that this process made, and
+    ends: its copy of this process's memory is gone before the answer is read here. Sent
+    through a pipe, a large answer kept a child that was done (the dossier of 10,000
+    achievements, long before the site's pages) waiting for its reader with all that memory,
+    and the answer's bytes lived in both processes at once.
+    """
 
     def __init__(self, job: Callable[[], Any]):
-        collect_finished()  # before another process starts, those that are done end
         self.job = job
         self.answer: tuple | None = None
         self.received = False
-        context = multiprocessing.get_context("fork")
-        self.receiver, sender = context.Pipe(duplex=False)
-        self.child = context.Process(target=self._run, args=(sender,), daemon=True)
-        self.child.start()
-        sender.close()
-        _running.add(self)
-
-    def _run(self, sender: Any) -> None:
-        # The child's copy of the reading end goes first: were the parent killed, the child
-        # would otherwise wait for ever to write into a pipe only it could read, holding the
-        # record's build lock. Without it, writing fails and the child ends.
-        self.receiver.close()
-        _running.clear()  # its parent's other children are not this child's to read
+        self.child: Any = None
         try:
-            try:
-                answer = (self.job(),)
-            except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
-                answer = None
-            sender.send(answer)
-        except OSError:
-            pass  # the parent is gone
+            self.answer_file = tempfile.TemporaryFile()  # noqa: SIM115 - closed once the answer is read
+        except OSError:  # nowhere to write one: the job runs here when its result is asked for
+            self.received = True
+            return
+        self.child = multiprocessing.get_context("fork").Process(target=self._run, daemon=True)
+        self.child.start()
 
-    def take_if_sent(self) -> None:
-        """Read the child's answer if it has begun sending it: until then a child whose answer
-        is larger than a pipe holds waits, with all its memory (see `collect_finished`)."""
-        if not self.received and self.receiver.poll():
-            self._receive()
+    def _run(self) -> None:
+        try:
+            answer = (self.job(),)
+        except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
+            answer = None
+        pickle.dump(answer, self.answer_file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.answer_file.flush()
 
     def _receive(self) -> None:
-        try:
-            self.answer = self.receiver.recv()
-        except EOFError:
-            self.answer = None
-        self.received = True
         self.child.join()
-        _running.discard(self)
+        try:
+            # a child that did not end well may have written part of an answer, or none
+            if self.child.exitcode == 0:
+                self.answer_file.seek(0)
+                self.answer = pickle.load(self.answer_file)
+        except (EOFError, pickle.UnpicklingError):
+            self.answer = None
+        finally:
+            self.answer_file.close()
+        self.received = True
 
     def result(self) -> Any:
         if not self.received:
@@ -74,27 +74,13 @@ class Forked:
 
     def cancel(self) -> None:
         """Stop the child: this process failed before it asked for the result."""
-        _running.discard(self)
+        if self.received:
+            return
         if self.child.is_alive():
             self.child.kill()
         self.child.join()
-        self.receiver.close()
-
-
-# The children started and not yet read from (see `collect_finished`).
-_running: weakref.WeakSet[Forked] = weakref.WeakSet()
-
-
-def collect_finished() -> None:
-    """Read the answers of the children that have finished, so that they end now.
-
-    A child's answer (the dossier's HTML, a share of the pages) is larger than a pipe holds,
-    so a child that is done waits in `send` until its parent reads, and a copy of its parent's
-    memory waits with it. The dossier of 10,000 achievements was ready long before the site's
-    pages, and its process held ~150 MiB through their rendering, the build's peak of memory.
-    """
-    for child in list(_running):
-        child.take_if_sent()
+        self.answer_file.close()
+        self.received = True
 
 
 @contextlib.contextmanager

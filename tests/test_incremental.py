@@ -558,19 +558,44 @@ def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample
 
 
 
-def test_a_child_that_is_done_ends_before_another_process_starts():
-    """A finished child waits in `send` with a copy of the build's memory until its answer is
-    read: the next child's start reads it, and a child never reads its siblings' answers."""
-    from generator.parallel import Forked, _running, collect_finished
+def test_a_child_ends_once_its_job_is_done_however_large_its_answer():
+    """A child's answer goes into a file: a child that is done does not wait, with a copy of
+    the build's memory, for this process to read it (through a pipe, it waited in `send`)."""
+    import time
 
-    answer = b"x" * 2_000_000  # more than a pipe holds: the child waits until it is read
+    from generator.parallel import Forked
+
+    answer = b"x" * 2_000_000  # more than a pipe holds
     done = Forked(lambda: answer)
-    assert done.receiver.poll(60)  # it is sending
-    assert done.child.is_alive()
-    other = Forked(lambda: (collect_finished(), len(_running))[1])  # the child sees no sibling of its own
-    assert not done.child.is_alive() and done.received
-    assert done.result() == answer and other.result() == 0
-    assert done not in _running and other not in _running
+    deadline = time.monotonic() + 60
+    while done.child.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not done.child.is_alive()  # ended before anyone asked for its answer
+    assert done.result() == answer
+
+
+def test_a_child_that_dies_hands_its_job_back():
+    from generator.parallel import Forked
+
+    parent = os.getpid()
+    died = Forked(lambda: os._exit(3) if os.getpid() != parent else "made here")
+    assert died.result() == "made here"
+    assert died.child.exitcode == 3
+
+
+def test_without_a_temporary_folder_the_job_runs_here(monkeypatch):
+    import tempfile
+
+    from generator.parallel import Forked
+
+    def nowhere():
+        raise FileNotFoundError("no usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", nowhere)
+    here = Forked(lambda: os.getpid())
+    assert here.child is None and here.result() == os.getpid()
+    here.cancel()  # nothing to stop
+
 
 def test_a_digest_keeps_its_parts_apart_and_its_value():
     from generator.cache import digest
