@@ -51,8 +51,11 @@ class Forked:
             answer = (self.job(),)
         except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
             answer = None
-        pickle.dump(answer, self.answer_file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.answer_file.flush()
+        try:
+            pickle.dump(answer, self.answer_file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.answer_file.flush()
+        except Exception:  # noqa: BLE001 - an answer that cannot be written (a full disk): the parent runs the job
+            raise SystemExit(1) from None  # ended without a word: the parent reads no answer
 
     def _receive(self) -> None:
         self.child.join()

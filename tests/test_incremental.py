@@ -583,6 +583,16 @@ def test_a_child_that_dies_hands_its_job_back():
     assert died.child.exitcode == 3
 
 
+def test_a_child_whose_answer_cannot_be_written_hands_its_job_back(capfd):
+    from generator.parallel import Forked
+
+    parent = os.getpid()
+    unpicklable = Forked(lambda: (lambda: "a function is not pickled") if os.getpid() != parent else "made here")
+    assert unpicklable.result() == "made here"
+    assert unpicklable.child.exitcode == 1
+    assert capfd.readouterr().err == ""  # quietly: the parent reports whatever goes wrong
+
+
 def test_without_a_temporary_folder_the_job_runs_here(monkeypatch):
     import tempfile
 
