@@ -557,7 +557,6 @@ def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample
     assert built(tmp_path / "several") == alone
 
 
-
 def test_a_child_ends_once_its_job_is_done_however_large_its_answer():
     """A child's answer goes into a file: a child that is done does not wait, with a copy of
     the build's memory, for this process to read it (through a pipe, it waited in `send`)."""
