@@ -70,8 +70,10 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-# From this many achievements on, the dossier is rendered in a second process beside the site.
-DOSSIER_ELSEWHERE = 300
+# From this many achievements on, the dossier is rendered in a second process beside the site:
+# from the first, since even at 20 a clean build took 13% less (the dossier's template compiled
+# beside the site's) and a build after one edit as long.
+DOSSIER_ELSEWHERE = 1
 # From this many pages to render on, each is written to disk as soon as it is rendered.
 SPOOL_PAGES = 300
 

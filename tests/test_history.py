@@ -277,8 +277,12 @@ def test_show_updated_dates_pages_and_the_sitemap_from_git(history):
 
 @pytest.fixture
 def git_calls(monkeypatch) -> list[str]:
-    """The git subcommands careerfolio runs, in order."""
+    """The git subcommands careerfolio runs, in order; the dossier is made in this process,
+    where they are seen (beside the site, a forked process runs its own)."""
     import generator.history
+    import generator.pipeline
+
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 10**9)
 
     calls: list[str] = []
     real = generator.history.run_git

@@ -236,7 +236,9 @@ def test_rehashing_what_a_watcher_names_gives_the_hashes_of_a_walk(tmp_path):
     assert rehash_changed(hashes, [str(tmp_path)], *places, stats) is None  # a folder above them all
 
 
-def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp_path):
+def test_a_warm_build_makes_views_again_only_for_what_changed(sample_record, tmp_path, monkeypatch):
+    for module in (generator.parallel, generator.render):  # in one process, as serve's builds are
+        monkeypatch.setattr(module, "can_fork", lambda: False)
     cache = Cache()
     request = BuildRequest(sample_record, out=tmp_path / "out", pdf=False, today=dt.date(2026, 1, 15))
     build(request, cache)
