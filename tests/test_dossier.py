@@ -9,7 +9,7 @@ import pytest
 from conftest import PROJECT, run_cli
 from pypdf import PdfReader
 
-from generator.history import read_stamp
+from generator.history import StampReading
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -237,18 +237,18 @@ def git(folder, *arguments):
 
 
 def test_the_cover_is_stamped_with_the_records_commit(sample_record):
-    assert read_stamp(sample_record).describe() == "not in git"
+    assert StampReading(sample_record).result().describe() == "not in git"
     run_cli("build", "-C", sample_record, "--no-pdf")  # a record outside git still builds, and says so
     html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
     assert '<dd class="stamp">not in git</dd>' in html
     git(sample_record, "init", "-q")
     git(sample_record, "add", ".")
     git(sample_record, "commit", "-qm", "record")
-    stamp = read_stamp(sample_record)
+    stamp = StampReading(sample_record).result()
     assert re.fullmatch(r"commit [0-9a-f]{7,}", stamp.describe())
     profile = sample_record / "content" / "profile.yaml"
     profile.write_text(profile.read_text(encoding="utf-8").replace("Lisbon", "Porto"), encoding="utf-8")
-    assert read_stamp(sample_record).describe().endswith("+ uncommitted changes")
+    assert StampReading(sample_record).result().describe().endswith("+ uncommitted changes")
     run_cli("build", "-C", sample_record, "--no-pdf")
     html = (sample_record / "output" / "dossier" / "dossier.html").read_text(encoding="utf-8")
     assert f"commit {stamp.commit} + uncommitted changes" in html
