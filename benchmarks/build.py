@@ -142,10 +142,15 @@ def report(size: int, name: str, results: list[tuple[float, float]]) -> None:
           f"{max(peak for _, peak in results):>9.0f}", flush=True)
 
 
-def measure_serve(size: int, record: Path, runs: int, environment: dict) -> None:
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def measure_serve(size: int, record: Path, runs: int, environment: dict) -> None:
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-C", str(record), "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment)
     said: list[str] = []
@@ -208,9 +213,7 @@ def measure_hugo_server(size: int, site: Path, path: Path, runs: int, hugo: str)
     """`hugo server` after one achievement's title is changed, as Hugo reports it from the
     change it saw to the whole site built again (`--disableFastRender`, the match of serve's
     whole build; in its default mode it renders again only the pages open in a browser)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([hugo, "server", "-s", str(site), "--bind", "127.0.0.1", "--port", str(port),
                                "--renderToMemory", "--disableFastRender"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

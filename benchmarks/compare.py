@@ -43,6 +43,9 @@ sys.path.insert(0, str(HERE))
 
 from build import compile_careerfolio, edit_story, edit_title, peak_pss, public_achievement
 
+# What each measure changes in the record before a round's build
+EDITS = {"one-edit": edit_title, "story-edit": edit_story}
+
 
 def version_folder(version: str, work: Path, index: int) -> Path:
     """The folder of a version's code: the folder given, or the revision unpacked from git."""
@@ -98,10 +101,9 @@ def measure(arguments: argparse.Namespace, work: Path) -> None:
         runs.append((version, folder, environment, command, output, [], []))
     for round_ in range(arguments.rounds):
         for version, folder, environment, command, output, times, memory in (runs if round_ % 2 == 0 else runs[::-1]):
-            if arguments.measure == "one-edit":
-                edit_title(path, round_ * len(runs) + len(times))
-            if arguments.measure == "story-edit":
-                edit_story(path, round_ * len(runs) + len(times))
+            edit = EDITS.get(arguments.measure)
+            if edit is not None:
+                edit(path, round_ * len(runs) + len(times))
             if arguments.measure == "clean":
                 shutil.rmtree(output, ignore_errors=True)
             start = time.perf_counter()
@@ -118,6 +120,7 @@ def measure(arguments: argparse.Namespace, work: Path) -> None:
     for version, _, _, _, _, times, memory in runs:
         shown = f"  {version:<20} {statistics.median(times):.3f} ({min(times):.3f})"
         print(shown + (f"  {statistics.median(memory):.0f} MiB" if memory else ""))
+
 
 if __name__ == "__main__":
     main()
