@@ -151,20 +151,29 @@ class Cache:
         if self.folder is not None:
             for name in sorted(self.changed):
                 self._write(name, self.parts[name])
-            for name, shards in sorted(self.dirty_shards.items()):
-                grouped: dict[int, dict] = {index: {} for index in shards}
-                for key, item in self.parts[name].items():
-                    index = _shard(key)
-                    if index in grouped:
-                        grouped[index][key] = item
-                for index, value in sorted(grouped.items()):
-                    self._write(f"{name}-{index}", value)
+            self._write_shards(self.dirty_shards)
             self.mark_used()
             if self.home is not None:
                 with contextlib.suppress(OSError):
                     remove_unused(self.home)
         self.changed.clear()
         self.dirty_shards.clear()
+
+    def save_sharded(self, name: str) -> None:
+        """Write one sharded part now, if it changed, rather than with the others at the end."""
+        shards = self.dirty_shards.pop(name, None)
+        if self.folder is not None and shards:
+            self._write_shards({name: shards})
+
+    def _write_shards(self, dirty: dict) -> None:
+        for name, shards in sorted(dirty.items()):
+            grouped: dict[int, dict] = {index: {} for index in shards}
+            for key, item in self.parts[name].items():
+                index = _shard(key)
+                if index in grouped:
+                    grouped[index][key] = item
+            for index, value in sorted(grouped.items()):
+                self._write(f"{name}-{index}", value)
 
     def mark_used(self) -> None:
         """Say that a build uses this cache, so that the cleaning of the cache folder keeps it."""

@@ -127,6 +127,28 @@ class SourceFile:
         return SourceFile, (self.path, self.data, self.text, self.line_offset, self.body, self.body_line,
                             self.syntax)
 
+    def release_values(self) -> None:
+        """Let go of the values read: a build past validation reads none of them again, and
+        at 10,000 achievements they are tens of megabytes that every process of the build
+        would hold. Asked for again, they are read again from `text` (see `_values_again`)."""
+        self.__dict__.pop("data", None)
+
+
+def _values_again(source: SourceFile) -> Any:
+    """The values of `source`, read again from its text after `release_values`: the same
+    text read the same way gives the same values."""
+    if source.syntax == "json":
+        return json.loads(source.text, parse_constant=lambda name: None)
+    again, _ = parse_yaml(source.path, source.text, source.line_offset)
+    data = None if again is None else again.data
+    return front_matter_values(data) if source.path.suffix == ".md" else data
+
+
+# Set after the class is made, or the dataclass would take it for the default of `data`: as
+# a cached property it gives way to the value each SourceFile holds, until that is released.
+SourceFile.data = functools.cached_property(_values_again)  # type: ignore[assignment]
+SourceFile.data.__set_name__(SourceFile, "data")
+
 
 @dataclass(frozen=True)
 class RawItem:
@@ -135,8 +157,13 @@ class RawItem:
     collection: str
     source: SourceFile
     prefix: Location  # where the item sits inside its file: () or (index,)
-    data: Any
     stem: str  # the file name without extension, the fallback id
+
+    @property
+    def data(self) -> Any:
+        """The entry's values: its file's, or its place in a list file's (asked of the file
+        each time, so that releasing the file's values lets go of them)."""
+        return self.source.data[self.prefix[0]] if self.prefix else self.source.data
 
     def position(self, location: Location = (), key: bool = False) -> Position:
         return self.source.position(self.prefix + tuple(location), key=key)
@@ -302,11 +329,10 @@ def load_file(file: RecordFile, data: bytes | None) -> LoadedFile:
     problems.extend(found)
     items: list[RawItem] = []
     if source is not None and file.role == "item":
-        items.append(RawItem(file.collection, source, (), source.data, path.stem))
+        items.append(RawItem(file.collection, source, (), path.stem))
     elif source is not None and file.role == "list" and source.data is not None:
         if isinstance(source.data, list):
-            items.extend(RawItem(file.collection, source, (index,), entry, "")
-                         for index, entry in enumerate(source.data))
+            items.extend(RawItem(file.collection, source, (index,), "") for index in range(len(source.data)))
         else:
             problems.append(Problem(path, 1, 1, f"{path.name} must be a list of entries",
                                     "start each entry with '- ' at the left margin"))
@@ -384,8 +410,13 @@ def parse_markdown(path: Path, text: str) -> tuple[SourceFile | None, list[Probl
     if source is None:
         return None, problems
     body_line = text.count("\n", 0, match.end()) + 1
-    data = {} if source.data is None else source.data
-    return SourceFile(path, data, source.text, source.line_offset, text[match.end():], body_line), problems
+    return SourceFile(path, front_matter_values(source.data), source.text, source.line_offset, text[match.end():],
+                      body_line), problems
+
+
+def front_matter_values(data: Any) -> Any:
+    """Front matter with nothing in it holds no values, not null."""
+    return {} if data is None else data
 
 
 YAML_HINTS = (

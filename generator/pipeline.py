@@ -253,7 +253,7 @@ def build(request: BuildRequest, cache: Cache | None = None,
         # the dossier names the record's commit: git looks while the record is read
         stamps = StampReading(request.root.resolve()) if request.dossier else None
         try:
-            result = _build(request, cache, changed, first, stamps)
+            result = _build(request, cache, changed, first, stamps, last=save)
         except BaseException:
             if first is not None:  # the output stays as the last good build left it
                 for folder, before in first.replaced:
@@ -277,7 +277,8 @@ FRAGMENTS_GROWTH, FRAGMENTS_SLACK = 1.25, 256
 
 
 def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] | None,
-           first: FirstPages | None = None, stamps: StampReading | None = None) -> BuildResult:
+           first: FirstPages | None = None, stamps: StampReading | None = None, last: bool = False) -> BuildResult:
+    """`build`; `last` says that the process ends after it, its cache saved."""
     root = request.root.resolve()
 
     def stamp() -> Stamp:
@@ -307,6 +308,8 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     timings = Timings()
     reading = read(root, cache, timings, (previous["places"], hashed, same_files) if hashed is not None else None)
     record, input_hashes = reading.record, reading.hashes
+    if last:
+        release_values_read(cache, reading.parsed)
     with timings.stage("read"):
         made_from = stamp() if request.dossier or record.settings.show_updated else None
         updated = last_changes(record.root) if record.settings.show_updated else {}
@@ -374,6 +377,7 @@ class Reading:
     record: Record
     places: tuple  # (folders, files), see `input_places`
     hashes: dict  # path -> content hash
+    parsed: tuple = ()  # the files parsed from their bytes (CheckedFile), not found in the cache
 
 
 def read(root: Path, cache: Cache, timings: Timings, known: tuple | None = None) -> Reading:
@@ -392,9 +396,21 @@ def read(root: Path, cache: Cache, timings: Timings, known: tuple | None = None)
         still = known is not None and known[0] == places
         hashes = known[1] if still else hash_folders(*places, stats)
         cache.replace("stats", {path: stats[path] for path in hashes if path in stats})
-    record = validate(root, settings, settings_source, settings_problems, hashes, cache, timings,
-                      same_files=still and known[2])
-    return Reading(record, places, hashes)
+    record, parsed = validate(root, settings, settings_source, settings_problems, hashes, cache, timings,
+                              same_files=still and known[2])
+    return Reading(record, places, hashes, parsed)
+
+
+def release_values_read(cache: Cache, parsed: tuple) -> None:
+    """Write the parsed files to the cache now, and let go of the values read from the files
+    `parsed` (see `SourceFile.release_values`): a build that ends once it is done reads none
+    of them again, and the processes it forks would hold them; at 10,000 achievements read
+    from nothing they are ~30 MB. Those the cache gave are kept: letting go of them costs
+    more time than a build after an edit saves."""
+    cache.save_sharded("files")
+    for checked in parsed:
+        if checked.loaded.source is not None:
+            checked.loaded.source.release_values()
 
 
 def input_places(root: Path, settings: Settings) -> tuple[list[Path], list[Path]]:
@@ -426,8 +442,10 @@ def _still_current(previous: dict, root: Path, cache: Cache, stamp: Callable[[],
 
 
 def validate(root: Path, settings: Settings, settings_source: Any, settings_problems: list[Problem],
-             hashes: dict[str, str], cache: Cache, timings: Timings, same_files: bool = False) -> Record:
-    """Read and validate every file of the record, reusing the files whose bytes are unchanged.
+             hashes: dict[str, str], cache: Cache, timings: Timings,
+             same_files: bool = False) -> tuple[Record, tuple]:
+    """Read and validate every file of the record, reusing the files whose bytes are unchanged;
+    give the record, and the files parsed (see `Reading.parsed`).
 
     `hashes` are the content hashes taken before the build; a file is read only when no
     result is known for its hash, and its result is kept under the hash of the bytes read.
@@ -483,7 +501,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
         # kept once the record is good: the files of the last good build are what the next
         # one compares its changed files with (see validate_like_last_build)
         cache.replace_sharded("files", used)
-        return record
+        return record, tuple(found[index][1] for index, _ in todo)
 
 
 def validate_like_last_build(root: Path, settings: Settings, settings_source: Any, hashes: dict[str, str],

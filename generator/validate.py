@@ -306,7 +306,7 @@ def text_values(data: Any, location: tuple) -> Iterator[tuple[tuple, str]]:
 
 def whole_file(source: SourceFile) -> RawItem:
     """A file as one item, for problems about the file or its top-level keys."""
-    return RawItem("", source, (), source.data, source.path.stem)
+    return RawItem("", source, (), source.path.stem)
 
 
 def validate_model(model_class: type[Model], data: Any, item: RawItem) -> tuple[Any, list[Problem]]:

@@ -540,6 +540,36 @@ def test_page_keys_remembered_from_the_last_build_are_the_keys_made_from_nothing
     assert set(cache.memory[("page keys", str(tmp_path / "out"))]) == set(remembered) - {RESUME_FILE, CARD_PATH}
 
 
+def test_a_build_that_ends_lets_go_of_the_values_it_read_and_reads_none_again(sample_record, tmp_path,
+                                                                              monkeypatch):
+    """The values read are not needed past validation; the cache, written before they go, keeps them."""
+    import functools
+
+    from generator.load import SourceFile
+
+    read_again = []
+    values_again = SourceFile.data.func
+    monkeypatch.setattr(SourceFile, "data", functools.cached_property(
+        lambda source: read_again.append(source.path) or values_again(source)))
+    SourceFile.data.__set_name__(SourceFile, "data")
+    cache = Cache(tmp_path / "cache")
+    build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False), cache, save=True)
+    sources = [checked.loaded.source for checked in cache.sharded("files").values()
+               if checked.loaded.source is not None]
+    assert sources and all("data" not in source.__dict__ for source in sources)
+    assert read_again == []
+    stored = Cache(tmp_path / "cache").sharded("files")
+    assert stored.keys() == cache.sharded("files").keys()
+    assert all("data" in checked.loaded.source.__dict__ for checked in stored.values()
+               if checked.loaded.source is not None)
+    assert read_again == []  # the cache gave them: nothing was read again to write it
+    # a warm process (serve) keeps them: the next build compares an edited file with them
+    warm = Cache()
+    build(BuildRequest(sample_record, out=tmp_path / "warm", pdf=False), warm)
+    assert all("data" in checked.loaded.source.__dict__ for checked in warm.sharded("files").values()
+               if checked.loaded.source is not None)
+
+
 def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample_record, tmp_path, monkeypatch):
     """Pages in two processes and spooled, resume.json in a third, the dossier in a fourth."""
     from generator.cache import Cache

@@ -142,6 +142,38 @@ def test_a_parsed_file_comes_back_from_the_cache_with_every_position():
     assert again.position(("impact", 0, "before"), key=True).line == 5
 
 
+@settings(max_examples=100, deadline=None)
+@given(documents)
+def test_values_let_go_of_are_read_again_from_the_text_as_they_were(document):
+    import pickle
+
+    import yaml
+
+    text = yaml.safe_dump([{"title": "A", "more": document}, {"title": "B"}], allow_unicode=True)
+    source, problems = parse_yaml(Path("x.yaml"), text, 0)
+    assert problems == []
+    data = source.data
+    source.release_values()
+    assert "data" not in source.__dict__
+    assert source.data == data and "data" in source.__dict__  # read again, and kept
+    source.release_values()
+    again = pickle.loads(pickle.dumps(source))  # what the cache keeps holds the values
+    assert again.__dict__["data"] == data
+
+
+def test_an_entry_reads_its_values_from_its_file_and_front_matter_without_values_is_empty(tmp_path):
+    write_record(tmp_path, {"goals.yaml": "- {title: One}\n- {title: Two}\n",
+                            "achievements/empty.md": "---\n---\nOnly a story.\n"})
+    items, _ = load_collection(tmp_path, "goals")
+    items[0].source.release_values()
+    assert [item.data for item in items] == [{"title": "One"}, {"title": "Two"}]
+    assert items[1].data is items[1].source.data[1]  # the entry holds no values of its own
+    source, _ = read_markdown_file(tmp_path / "achievements" / "empty.md")
+    assert source.data == {}
+    source.release_values()
+    assert source.data == {} and source.body == "Only a story.\n"
+
+
 def test_keys_written_twice_are_reported_in_the_order_of_the_file():
     text = "a:\n  x: 1\n  x: 2\na: 3\nb: [{y: 1, y: 2}]\n"
     _, problems = parse_yaml(Path("x.yaml"), text, 0)
