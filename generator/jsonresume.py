@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -339,6 +339,20 @@ class Reuse:
 
     def encoded(self, achievement: AchievementView) -> tuple[str, str]:
         return self.record(achievement, encode_achievement, b"")
+
+    def unknown(self, achievements: Iterable[AchievementView]) -> list[AchievementView]:
+        """The achievements whose encoding neither this build nor an earlier one made."""
+        return [achievement for achievement in achievements
+                if (key := self.fingerprint(achievement)) not in self.used and key not in self.known]
+
+    def encode(self, achievements: Iterable[AchievementView]) -> dict:
+        """Encode each achievement not known yet, and give what was made here, by key: another
+        process encodes part of a large resume.json, and hands over what it made."""
+        made = {}
+        for achievement in self.unknown(achievements):
+            made[self.fingerprint(achievement)] = encode_achievement(achievement)
+        self.used.update(made)
+        return made
 
     def record(self, view: Any, make: Callable[[Any], Any], kind: bytes | None = None) -> Any:
         """What `make` gives for `view` (a record, an encoding), as an earlier build kept it if

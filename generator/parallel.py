@@ -7,6 +7,7 @@ back: the job then runs here, so an error is reported exactly as without childre
 
 from __future__ import annotations
 
+import array
 import contextlib
 import multiprocessing
 import os
@@ -70,6 +71,10 @@ class Forked:
             self.answer_file.close()
         self.received = True
 
+    def finished(self) -> bool:
+        """Whether `result` would not wait: the child ended (or none was started)."""
+        return self.received or self.child.exitcode is not None
+
     def result(self) -> Any:
         if not self.received:
             self._receive()
@@ -120,6 +125,15 @@ class Turns:
         """The next number no process has taken, or None when all are."""
         data = os.read(self.reading, 4)
         return int.from_bytes(data, "little") if data else None
+
+    def left(self) -> int:
+        """How many numbers no process has taken yet (as the pipe says: some may be taken meanwhile)."""
+        import fcntl
+        import termios
+
+        waiting = array.array("i", [0])
+        fcntl.ioctl(self.reading, termios.FIONREAD, waiting)
+        return waiting[0] // 4
 
     def close(self) -> None:
         os.close(self.reading)

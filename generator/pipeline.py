@@ -712,7 +712,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             unchanged = reusable(target.folder / "site", manifest, first_keys)
             wanted = [page for page in pages if page.path in first_keys and page.path not in unchanged]
             if wanted:
-                rendered, _ = render_pages(case, templates, wanted, site_urls)
+                rendered = render_pages(case, templates, wanted, site_urls)
                 with unwritable_is_user_error():
                     written, before = write_first(first.site, rendered, first_keys)
                 first.replaced.append((first.site, before))

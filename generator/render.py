@@ -41,7 +41,7 @@ from generator.numbers import (
     format_total,
     is_currency,
 )
-from generator.parallel import Forked, Turns, can_fork, cancelled_on_failure
+from generator.parallel import Forked, Turns, can_fork
 from generator.problems import Problem, RecordProblems
 from generator.themes import ThemeChain, builtin_themes_dir
 from generator.views import (
@@ -72,10 +72,14 @@ class Spooled:
     never held in memory whole; the write stage moves it into place, or drops it when the
     page on disk already holds the same bytes."""
 
-    path: Path  # where it waits
+    path: str  # where it waits
     size: int
     mtime_ns: int
     content: str  # digest of its bytes, as the write stage's manifest keeps it
+
+    def __reduce__(self) -> tuple:
+        # as the values they are made of: a third of the time to read thousands back from a child
+        return Spooled, (self.path, self.size, self.mtime_ns, self.content)
 
 
 @dataclass(frozen=True)
@@ -819,15 +823,13 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
     plan (and `site_urls` its sitemap's), when the caller has it already."""
     pages = pages if pages is not None else list(plan_site_pages(case))
     site_urls = site_urls if site_urls is not None else site_urls_of(pages)
-    resume = functools.partial(encode_resume, case, reuse, spool)
-    # a large resume.json is made beside the pages, by another process
-    apart = RESUME_FILE not in skip and to_encode(case, reuse) >= PARALLEL_PAGES
-    files, encoded = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls,
-                                  spool, beside=resume if apart else None)
-    if RESUME_FILE not in skip:
-        files[RESUME_FILE], used = encoded if apart else resume()
-        if reuse is not None:
-            reuse.used.update(used)
+    # resume.json's achievements are encoded beside the pages, on every core, and it is put
+    # together while the pages are still rendered, if it can be
+    resume = None if RESUME_FILE in skip else functools.partial(encode_resume, case, reuse, spool)
+    files = render_pages(case, templates, [page for page in pages if page.path not in skip], site_urls, spool,
+                         reuse if resume is not None else None, resume)
+    if resume is not None and RESUME_FILE not in files:
+        files[RESUME_FILE] = resume()
     if card is not None and CARD_PATH not in skip:
         from generator.card import draw_card
 
@@ -841,20 +843,11 @@ def render_site(case: Case, templates: Templates, chain: ThemeChain, content_dir
 PARALLEL_PAGES = 300
 
 
-def to_encode(case: Case, reuse: Reuse | None) -> int:
-    """How many of resume.json's achievements an earlier build did not encode: after an edit,
-    putting the others' text together costs less than starting a process for it."""
-    if reuse is None:
-        return len(case.achievements)
-    return sum(1 for achievement in case.achievements if reuse.fingerprint(achievement) not in reuse.known)
-
-
-def encode_resume(case: Case, reuse: Reuse | None, spool: Path | None = None) -> tuple[bytes | Spooled, dict]:
-    """resume.json (written to `spool` when a large site is spooled), and the achievements'
-    encodings it used (for the next build to reuse)."""
+def encode_resume(case: Case, reuse: Reuse | None, spool: Path | None = None) -> bytes | Spooled:
+    """resume.json (written to `spool` when a large site is spooled); `reuse` notes the
+    achievements' encodings it used, for the next build to reuse."""
     pieces = resume_pieces(case, reuse)
-    data = b"".join(pieces) if spool is None else spool_file(spool, RESUME_FILE, pieces, set())
-    return data, reuse.used if reuse is not None else {}
+    return b"".join(pieces) if spool is None else spool_file(spool, RESUME_FILE, pieces, set())
 
 
 class Elsewhere(Forked):
@@ -894,88 +887,176 @@ class Elsewhere(Forked):
 
 
 def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
-                 spool: Path | None = None, beside: Callable[[], Any] | None = None,
-                 ) -> tuple[dict[str, bytes | Spooled], Any]:
+                 spool: Path | None = None, reuse: Reuse | None = None,
+                 resume: Callable[[], bytes | Spooled] | None = None) -> dict[str, bytes | Spooled]:
     """Each page's bytes (or, with `spool`, its spooled file), rendered on every core for a
-    large site; the same bytes as one by one. `beside` is another job (resume.json) for one
-    of the other processes, which takes pages once it is done: its result comes second.
+    large site; the same bytes as one by one. With `reuse`, the achievements of resume.json
+    it does not know are encoded on every core too, into `reuse.used`; once all are, this
+    process makes `resume` (resume.json) while the others go on with the pages, if any are
+    left, and it is among the files.
 
-    The pages are taken a few at a time by whichever process is free (see `Turns`): split in
-    fixed shares, the process with the job beside its share ended long after the others,
-    and a process of its own for the job held one more copy of the build's memory."""
-    workers = min(os.cpu_count() or 1, 4)
-    if not can_fork() or (beside is None and len(pages) < PARALLEL_PAGES):
-        return _render_share(case, templates, pages, site_urls, spool), beside() if beside is not None else None
-    if len(pages) < PARALLEL_PAGES:  # too few pages to split: the job alone goes elsewhere
-        other = Forked(beside)
-        with cancelled_on_failure(other):
-            files = _render_share(case, templates, pages, site_urls, spool)
-        return files, other.result()
+    The work is taken a few parts at a time by whichever process is free (see `Turns`), so
+    that all end together. A forked child shares this process's memory until one of them
+    writes to it, and rendering writes all over what it reads (Python counts references in
+    the objects themselves): a child that rendered for the whole build ended holding its own
+    copy of much of the build's memory. So a child ends once it has copied about
+    GENERATION_MIB (see `PageWork.run`), and a new one is forked in its place."""
+    todo = reuse.unknown(case.achievements) if reuse is not None else []
+    if not can_fork() or len(pages) + len(todo) < PARALLEL_PAGES:
+        return _render_share(case, templates, pages, site_urls, spool)
     for name in dict.fromkeys(page.template for page in pages):
         templates.get(name)  # compiled here once, and the children inherit them compiled
-    # the few pages of a template (the lists, the years) are the long ones: taken first, the
-    # last turns are short ones, and no process is left rendering a long page alone at the end
-    of_template = collections.Counter(page.template for page in pages)
-    pages = sorted(pages, key=lambda page: of_template[page.template])
-    size = max(PAGES_A_TURN, -(-len(pages) // Turns.MOST))
-    turns = Turns(-(-len(pages) // size))
+    work = PageWork(case, templates, pages, site_urls, spool, reuse, todo)
+    children: list[Elsewhere | None] = [Elsewhere(templates, functools.partial(work.run, slot))
+                                        for slot in range(min(os.cpu_count() or 1, 4) - 1)]
+    retiring: list[Elsewhere] = []  # children that took their last turn, whose answers are not read yet
+    # the children that may hold encodings: once all are back, resume.json can be put together
+    encoding = set(children) if work.encoding_turns else set()
+    encodings_taken = not work.encoding_turns
+    files: dict[str, bytes | Spooled] = {}
     try:
-        children = [Elsewhere(templates, functools.partial(_render_turns, case, templates, pages, site_urls, spool,
-                                                           turns, size, beside if index == 0 else None))
-                    for index in range(workers - 1)]
-        with cancelled_on_failure(*children):
-            files, _ = _render_turns(case, templates, pages, site_urls, spool, turns, size)
-            results = []
-            for child in children:
-                made, result = child.result()
-                files.update(made)
-                results.append(result)
+        while (turn := work.turns.take()) is not None:
+            files.update(work.do(turn)[0])
+            encodings_taken = encodings_taken or turn >= work.encoding_turns  # turns are taken in order
+            # a child that copied its share of memory says so, and a fresh one takes its place at
+            # once, while it hands its work over and ends
+            for slot in work.stopped():
+                if children[slot] is None:  # (said again by a job run here for a child that failed)
+                    continue
+                retiring.append(children[slot])
+                children[slot] = Elsewhere(templates, functools.partial(work.run, slot)) if work.turns.left() else None
+                if not encodings_taken and children[slot] is not None:
+                    encoding.add(children[slot])
+            for child in [child for child in retiring if child.finished()]:
+                retiring.remove(child)
+                _collect(child, files, reuse)
+                encoding.discard(child)
+            if resume is not None and encodings_taken and not encoding:
+                files[RESUME_FILE], resume = resume(), None
+        for child in retiring + children:
+            if child is not None:
+                _collect(child, files, reuse)
+    except BaseException:
+        for child in retiring + children:
+            if child is not None:
+                child.cancel()
+        raise
     finally:
-        turns.close()
+        work.close()
     # a child that failed handed its job back, and this process found no turn left to take:
-    # the pages the child had taken are rendered here, where their error is raised
-    missing = [page for page in pages if page.path not in files]
+    # the pages the child had taken are rendered here, where their error is raised (and the
+    # achievements it had taken are encoded with resume.json)
+    missing = [page for page in work.pages if page.path not in files]
     if missing:
         files.update(_render_share(case, templates, missing, site_urls, spool))
-    return files, results[0]
+    return files
+
+
+def _collect(child: Elsewhere, files: dict[str, bytes | Spooled], reuse: Reuse | None) -> None:
+    made, encoded = child.result()
+    files.update(made)
+    if reuse is not None:
+        reuse.used.update(encoded)
 
 
 # Pages a process takes at a time: few enough that all end together, enough that taking costs nothing.
 PAGES_A_TURN = 8
 
+# The memory a forked child of `render_pages` may copy before it ends and another takes its
+# place: forking again costs ~10 ms at 10,000 achievements, and the new child copies again
+# what every page reads; so several times that. At 1,000 achievements a child never gets there.
+GENERATION_MIB = 64
 
-def _render_turns(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
-                  spool: Path | None, turns: Turns, size: int,
-                  beside: Callable[[], Any] | None = None) -> tuple[dict[str, bytes | Spooled], Any]:
-    result = beside() if beside is not None else None
-    files: dict[str, bytes | Spooled] = {}
-    while (turn := turns.take()) is not None:
-        files.update(_render_share(case, templates, pages[turn * size:(turn + 1) * size], site_urls, spool))
-    return files, result
+
+class PageWork:
+    """The parts of a site that split well, in turns: resume.json's achievements to encode
+    (`todo`, with `reuse`), then the pages, the few pages of a template (the lists, the
+    years: the long ones) first, so that the last turns are short ones and no process is
+    left rendering a long page alone at the end."""
+
+    def __init__(self, case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
+                 spool: Path | None, reuse: Reuse | None, todo: list):
+        of_template = collections.Counter(page.template for page in pages)
+        self.case, self.templates, self.site_urls, self.spool, self.reuse = case, templates, site_urls, spool, reuse
+        self.pages = sorted(pages, key=lambda page: of_template[page.template])
+        self.todo = todo
+        # two lists cut in turns of one size: their turns fit in Turns.MOST
+        self.size = max(PAGES_A_TURN, -(-(len(pages) + len(todo)) // (Turns.MOST - 2)))
+        self.encoding_turns = -(-len(todo) // self.size)
+        self.turns = Turns(self.encoding_turns + -(-len(pages) // self.size))
+        self.stopping, self.stop_signal = os.pipe()  # a child's slot, once it takes no more turns
+        os.set_blocking(self.stopping, False)
+
+    def stopped(self) -> list[int]:
+        """The slots of the children that took their last turn since last asked."""
+        try:
+            data = os.read(self.stopping, 4096)
+        except BlockingIOError:
+            return []
+        return [int.from_bytes(data[index:index + 4], "little") for index in range(0, len(data), 4)]
+
+    def close(self) -> None:
+        self.turns.close()
+        os.close(self.stopping)
+        os.close(self.stop_signal)
+
+    def do(self, turn: int) -> tuple[dict[str, bytes | Spooled], dict]:
+        """One turn's part of the work: its pages, or its achievements encoded (into `reuse`,
+        and given)."""
+        if turn < self.encoding_turns:
+            return {}, self.reuse.encode(self.todo[turn * self.size:(turn + 1) * self.size])
+        turn -= self.encoding_turns
+        return _render_share(self.case, self.templates, self.pages[turn * self.size:(turn + 1) * self.size],
+                             self.site_urls, self.spool), {}
+
+    def run(self, slot: int) -> tuple[dict[str, bytes | Spooled], dict]:
+        """A forked child's work: take turns until none is left, or until this process has
+        copied about GENERATION_MIB of memory (its page faults tell), or until its turns turn
+        from encodings to pages (it hands the encodings back, and resume.json can be put
+        together); then say that `slot` is free, and give the pages and encodings made. It
+        takes one turn at least, however small GENERATION_MIB."""
+        import resource  # a system with fork has it
+
+        files: dict[str, bytes | Spooled] = {}
+        encoded: dict = {}
+        budget = GENERATION_MIB * 1024 * 1024 // resource.getpagesize()
+        begun = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        try:
+            while (turn := self.turns.take()) is not None:
+                made, encodings = self.do(turn)
+                files.update(made)
+                encoded.update(encodings)
+                if encoded and turn >= self.encoding_turns or \
+                        resource.getrusage(resource.RUSAGE_SELF).ru_minflt - begun >= budget:
+                    break
+        finally:
+            os.write(self.stop_signal, slot.to_bytes(4, "little"))
+        return files, encoded
 
 
 def _render_share(case: Case, templates: Templates, pages: list[Page], site_urls: list[SiteUrl],
                   spool: Path | None) -> dict[str, bytes | Spooled]:
     card = announced_card(case)
     files: dict[str, bytes | Spooled] = {}
-    made: set[Path] = set()
+    made: set[str] = set()
     for page in pages:
         data = templates.get(page.template).render(page_context(case, page, site_urls, card)).encode("utf-8")
         files[page.path] = data if spool is None else spool_file(spool, page.path, data, made)
     return files
 
 
-def spool_file(spool: Path, relative: str, data: bytes | list[bytes], made: set[Path]) -> Spooled:
+def spool_file(spool: Path, relative: str, data: bytes | list[bytes], made: set[str]) -> Spooled:
     """Write one file (its bytes, or the pieces they are joined from) into the spool folder,
     where the write stage finds it."""
-    path = spool / relative
-    if path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)  # another process may make it at the same time
-        made.add(path.parent)
+    path = os.path.join(spool, relative)  # text, not Path: a large site spools thousands of pages
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)  # another process may make it at the same time
+        made.add(folder)
     pieces = [data] if isinstance(data, bytes) else data
-    with path.open("wb") as stream:
+    with open(path, "wb") as stream:
         stream.writelines(pieces)
-    status = path.stat()
+    status = os.stat(path)
     return Spooled(path, status.st_size, status.st_mtime_ns, digest_of_pieces(pieces))
 
 

@@ -329,7 +329,7 @@ def _write_fresh(target: Path, files: dict[str, bytes | Spooled], copies: dict[s
                     for relative, status in written.items()}
         for relative in spooled:
             data = files[relative]
-            if data.path != staging / relative:
+            if data.path != os.path.join(staging, relative):  # as `spool_file` names it
                 raise ValueError(f"{data.path} was spooled outside {staging}")
             manifest[relative] = Written(data.size, data.mtime_ns, data.content, keys.get(relative))
         staging.rename(target)

@@ -570,23 +570,31 @@ def test_a_build_that_ends_lets_go_of_the_values_it_read_and_reads_none_again(sa
                if checked.loaded.source is not None)
 
 
-def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample_record, tmp_path, monkeypatch):
-    """Pages in two processes and spooled, resume.json in a third, the dossier in a fourth."""
+@pytest.mark.parametrize("generation_mib", [0, generator.render.GENERATION_MIB])
+def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample_record, tmp_path, monkeypatch,
+                                                                          generation_mib):
+    """Pages and resume.json's achievements in two processes, spooled (with GENERATION_MIB 0,
+    each child takes one turn and another takes its place), the dossier in a third, and the
+    files read in two: as one process makes them, with the same cache left for the next build."""
     from generator.cache import Cache
     from generator.pipeline import BuildRequest, build
 
     def built(folder: Path) -> dict[str, bytes]:
-        build(BuildRequest(sample_record, audience="internal", out=folder, pdf=False), Cache())
-        return tree_bytes(folder)
+        cache = Cache(tmp_path / f"cache-{folder.name}")
+        build(BuildRequest(sample_record, audience="internal", out=folder, pdf=False), cache, save=True)
+        return tree_bytes(folder), {name: value for name, value in tree_bytes(cache.folder).items()}
 
-    alone = built(tmp_path / "one")
+    alone, alone_cache = built(tmp_path / "one")
+    monkeypatch.setattr(generator.render, "GENERATION_MIB", generation_mib)
     monkeypatch.setattr(generator.render, "PARALLEL_PAGES", 2)
     monkeypatch.setattr(generator.pipeline, "SPOOL_PAGES", 1)
     monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
     monkeypatch.setattr(generator.pipeline, "PARALLEL_FILES", 2)
     for module in (generator.parallel, generator.render):  # forking, whatever threads pytest runs
         monkeypatch.setattr(module, "can_fork", lambda: True)
-    assert built(tmp_path / "several") == alone
+    several, several_cache = built(tmp_path / "several")
+    assert several == alone
+    assert several_cache.keys() == alone_cache.keys()
 
 
 def test_a_child_ends_once_its_job_is_done_however_large_its_answer():

@@ -551,19 +551,19 @@ def test_any_record_exports_a_valid_resume_that_imports_back_the_same(tmp_path_f
 
 def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same_bytes(monkeypatch):
     from generator.jsonresume import Reuse, resume_bytes
-    from generator.render import site_fingerprints, to_encode
+    from generator.render import site_fingerprints
 
     options = CaseOptions(today=dt.date(2026, 1, 15), audience="internal")
     record = read_record(PROJECT)
     case = build_case(record, options)
     first = Reuse(site_fingerprints().of, {})
-    assert to_encode(case, first) == len(case.achievements) > 1
+    assert len(first.unknown(case.achievements)) == len(case.achievements) > 1
     encoded = resume_bytes(case, first)
     # another build, one title changed: only that achievement is not known
     edited = dataclasses.replace(case, achievements=(
         dataclasses.replace(case.achievements[0], title="Another title"), *case.achievements[1:]))
     again = Reuse(site_fingerprints().of, first.used)
-    assert to_encode(edited, again) == 1
+    assert len(again.unknown(edited.achievements)) == 1
     made = []
     for name in ("project_record", "certification_record", "feedback_record", "learning_record", "goal_record"):
         original = getattr(jsonresume, name)
@@ -574,7 +574,26 @@ def test_resume_json_after_an_edit_encodes_only_the_new_achievement_and_the_same
     assert len(made) == len(case.projects) + len(case.certifications) + len(case.quotes) + len(case.learning) + \
         len(case.goals) > 0
     # what is kept is what the last build used: the old title is encoded again if it comes back
-    assert to_encode(case, Reuse(site_fingerprints().of, again.used)) == 1
+    assert len(Reuse(site_fingerprints().of, again.used).unknown(case.achievements)) == 1
+
+
+def test_achievements_encoded_apart_give_resume_json_the_bytes_it_makes_alone():
+    """Another process encodes part of the achievements and hands over only what it made."""
+    from generator.jsonresume import Reuse, resume_bytes
+    from generator.render import site_fingerprints
+
+    case = build_case(read_record(PROJECT), CaseOptions(today=dt.date(2026, 1, 15), audience="internal"))
+    fingerprints = site_fingerprints()
+    elsewhere = Reuse(fingerprints.of, {})
+    half = case.achievements[::2]
+    made = elsewhere.encode(half)
+    assert len(made) == len(half) and elsewhere.encode(half) == {}  # made once
+    reuse = Reuse(fingerprints.of, {})
+    reuse.used.update(made)
+    assert reuse.unknown(case.achievements) == list(case.achievements[1::2])
+    reuse.encode(case.achievements)
+    assert reuse.unknown(case.achievements) == []
+    assert resume_bytes(case, reuse) == resume_bytes(case)
 
 
 def test_an_edited_achievement_leaves_the_records_of_its_project_goal_and_profile_as_they_were(sample_record,
