@@ -235,7 +235,9 @@ def build(request: BuildRequest, cache: Cache | None = None,
           changed: Collection[str] | None = None, first: FirstPages | None = None) -> BuildResult:
     """Build every requested output; reuse from `cache` whatever did not change.
 
-    The cache is updated in memory, and written back with `save` (`serve` keeps it warm instead).
+    The cache is updated in memory, and written back with `save` (`serve` keeps it warm instead):
+    a build whose process ends with it, which lets go of the values it read once they are
+    validated (see `release_values_read`).
     One build of a record runs at a time; `waiting` is told when this one has to wait.
     `changed` names every file that may have changed since the last build with `cache` (a
     file watcher's word): the others are not looked at again. `first` names pages to write
