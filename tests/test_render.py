@@ -282,6 +282,40 @@ def test_the_pages_a_forked_child_took_and_failed_on_are_rendered_by_the_build(s
     assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
 
 
+def test_a_child_killed_among_its_turns_leaves_the_build_whole(sample_record, tmp_path, monkeypatch):
+    """A child that never says it took its last turn (killed: no `finally` runs) is not
+    waited for: the build takes the turns left, and renders and encodes what the child held."""
+    import os
+    import signal
+
+    from conftest import tree_bytes
+
+    import generator.parallel
+    import generator.pipeline
+    from generator import render
+    from generator.cache import Cache
+    from generator.pipeline import BuildRequest, build
+
+    build(BuildRequest(sample_record, out=tmp_path / "serial", pdf=False), Cache())
+    for module in (generator.parallel, render):
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(render, "PAGES_A_TURN", 1)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 10**9)
+    parent, do = os.getpid(), render.PageWork.do
+
+    def killed_in_children(work, turn):
+        if os.getpid() != parent and turn > 0:
+            (tmp_path / f"killed-{os.getpid()}").touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return do(work, turn)
+
+    monkeypatch.setattr(render.PageWork, "do", killed_in_children)
+    build(BuildRequest(sample_record, out=tmp_path / "parallel", pdf=False), Cache())
+    assert list(tmp_path.glob("killed-*"))
+    assert tree_bytes(tmp_path / "parallel") == tree_bytes(tmp_path / "serial")
+
+
 def test_featured_achievements_lead_the_list_and_appear_once(sample_record):
     import re
 
