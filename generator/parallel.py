@@ -14,7 +14,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 
@@ -119,12 +119,12 @@ class Turns:
             raise ValueError(f"Turns holds up to {self.MOST} numbers, not {count}")
         self.reading, writing = os.pipe()
         with os.fdopen(writing, "wb") as stream:  # closed at once: once all are taken, a read finds none
-            stream.write(b"".join(number.to_bytes(4, "little") for number in range(count)))
+            stream.write(_as_bytes(range(count)))
 
     def take(self) -> int | None:
         """The next number no process has taken, or None when all are."""
-        data = os.read(self.reading, 4)
-        return int.from_bytes(data, "little") if data else None
+        taken = _as_numbers(os.read(self.reading, 4))
+        return taken[0] if taken else None
 
     def left(self) -> int:
         """How many numbers no process has taken yet (as the pipe says: some may be taken meanwhile)."""
@@ -137,3 +137,35 @@ class Turns:
 
     def close(self) -> None:
         os.close(self.reading)
+
+
+class Notices:
+    """Numbers the children this process forks after making it send it (a child's slot, once
+    it takes no more turns), read here without waiting. Each goes whole into a pipe: a pipe
+    never splits a write of four bytes."""
+
+    def __init__(self) -> None:
+        self.reading, self.writing = os.pipe()
+        os.set_blocking(self.reading, False)
+
+    def send(self, number: int) -> None:
+        os.write(self.writing, _as_bytes((number,)))
+
+    def received(self) -> list[int]:
+        """The numbers sent since last asked; none, at once, when none were."""
+        try:
+            return _as_numbers(os.read(self.reading, 4096))
+        except BlockingIOError:
+            return []
+
+    def close(self) -> None:
+        os.close(self.reading)
+        os.close(self.writing)
+
+
+def _as_bytes(numbers: Iterable[int]) -> bytes:
+    return b"".join(number.to_bytes(4, "little") for number in numbers)
+
+
+def _as_numbers(data: bytes) -> list[int]:
+    return [int.from_bytes(data[index:index + 4], "little") for index in range(0, len(data), 4)]

@@ -41,7 +41,7 @@ from generator.numbers import (
     format_total,
     is_currency,
 )
-from generator.parallel import Forked, Turns, can_fork
+from generator.parallel import Forked, Notices, Turns, can_fork
 from generator.problems import Problem, RecordProblems
 from generator.themes import ThemeChain, builtin_themes_dir
 from generator.views import (
@@ -907,11 +907,11 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
     for name in dict.fromkeys(page.template for page in pages):
         templates.get(name)  # compiled here once, and the children inherit them compiled
     work = PageWork(case, templates, pages, site_urls, spool, reuse, todo)
-    children: list[Elsewhere | None] = [Elsewhere(templates, functools.partial(work.run, slot))
-                                        for slot in range(min(os.cpu_count() or 1, 4) - 1)]
+    children = {slot: Elsewhere(templates, functools.partial(work.run, slot))  # slot -> the child taking turns there
+                for slot in range(min(os.cpu_count() or 1, 4) - 1)}
     retiring: list[Elsewhere] = []  # children that took their last turn, whose answers are not read yet
     # the children that may hold encodings: once all are back, resume.json can be put together
-    encoding = set(children) if work.encoding_turns else set()
+    encoding = set(children.values()) if work.encoding_turns else set()
     encodings_taken = not work.encoding_turns
     files: dict[str, bytes | Spooled] = {}
     try:
@@ -919,27 +919,26 @@ def render_pages(case: Case, templates: Templates, pages: list[Page], site_urls:
             files.update(work.do(turn)[0])
             encodings_taken = encodings_taken or turn >= work.encoding_turns  # turns are taken in order
             # a child that copied its share of memory says so, and a fresh one takes its place at
-            # once, while it hands its work over and ends
-            for slot in work.stopped():
-                if children[slot] is None:  # (said again by a job run here for a child that failed)
+            # once (if any turn is left), while it hands its work over and ends
+            for slot in work.stops.received():
+                if slot not in children:  # said again by a job run here for a child that failed
                     continue
-                retiring.append(children[slot])
-                children[slot] = Elsewhere(templates, functools.partial(work.run, slot)) if work.turns.left() else None
-                if not encodings_taken and children[slot] is not None:
-                    encoding.add(children[slot])
+                retiring.append(children.pop(slot))
+                if work.turns.left():
+                    children[slot] = Elsewhere(templates, functools.partial(work.run, slot))
+                    if not encodings_taken:
+                        encoding.add(children[slot])
             for child in [child for child in retiring if child.finished()]:
                 retiring.remove(child)
                 _collect(child, files, reuse)
                 encoding.discard(child)
             if resume is not None and encodings_taken and not encoding:
                 files[RESUME_FILE], resume = resume(), None
-        for child in retiring + children:
-            if child is not None:
-                _collect(child, files, reuse)
+        for child in [*retiring, *children.values()]:
+            _collect(child, files, reuse)
     except BaseException:
-        for child in retiring + children:
-            if child is not None:
-                child.cancel()
+        for child in [*retiring, *children.values()]:
+            child.cancel()
         raise
     finally:
         work.close()
@@ -985,21 +984,11 @@ class PageWork:
         self.size = max(PAGES_A_TURN, -(-(len(pages) + len(todo)) // (Turns.MOST - 2)))
         self.encoding_turns = -(-len(todo) // self.size)
         self.turns = Turns(self.encoding_turns + -(-len(pages) // self.size))
-        self.stopping, self.stop_signal = os.pipe()  # a child's slot, once it takes no more turns
-        os.set_blocking(self.stopping, False)
-
-    def stopped(self) -> list[int]:
-        """The slots of the children that took their last turn since last asked."""
-        try:
-            data = os.read(self.stopping, 4096)
-        except BlockingIOError:
-            return []
-        return [int.from_bytes(data[index:index + 4], "little") for index in range(0, len(data), 4)]
+        self.stops = Notices()  # a child's slot, once it takes no more turns
 
     def close(self) -> None:
         self.turns.close()
-        os.close(self.stopping)
-        os.close(self.stop_signal)
+        self.stops.close()
 
     def do(self, turn: int) -> tuple[dict[str, bytes | Spooled], dict]:
         """One turn's part of the work: its pages, or its achievements encoded (into `reuse`,
@@ -1031,7 +1020,7 @@ class PageWork:
                         resource.getrusage(resource.RUSAGE_SELF).ru_minflt - begun >= budget:
                     break
         finally:
-            os.write(self.stop_signal, slot.to_bytes(4, "little"))
+            self.stops.send(slot)
         return files, encoded
 
 

@@ -246,6 +246,22 @@ def test_each_turn_is_taken_by_one_process_and_every_turn_is_taken():
         Turns(Turns.MOST + 1)  # more would not fit the pipe before anyone takes them
 
 
+def test_numbers_children_send_are_received_whole_and_none_is_asked_without_waiting():
+    from generator.parallel import Forked, Notices
+
+    notices = Notices()
+    try:
+        assert notices.received() == []  # at once, though no child has sent anything yet
+        children = [Forked(lambda number=number: [notices.send(number + 256 * turn) for turn in range(50)])
+                    for number in range(3)]
+        for child in children:
+            child.result()
+        received = notices.received()
+    finally:
+        notices.close()
+    assert sorted(received) == sorted(number + 256 * turn for number in range(3) for turn in range(50))
+
+
 def test_the_pages_a_forked_child_took_and_failed_on_are_rendered_by_the_build(sample_record, tmp_path,
                                                                                 monkeypatch):
     """Pages are taken a turn at a time by whichever process is free; a child that fails hands
