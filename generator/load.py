@@ -11,6 +11,7 @@ import bisect
 import functools
 import json
 import os
+import pickle
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -123,20 +124,41 @@ class SourceFile:
             location = location[:-1]
 
     def __reduce__(self) -> tuple:
-        # the positions found so far stay behind: the text gives them again
-        return SourceFile, (self.path, self.data, self.text, self.line_offset, self.body, self.body_line,
-                            self.syntax)
+        # The positions found so far stay behind: the text gives them again. The values go
+        # as a pickle of their own, unpickled when first asked for: a build after an edit
+        # takes every unchanged file from the cache and asks none of them for its values.
+        values = self.__dict__.get(PICKLED_VALUES)
+        if values is None:
+            values = pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL)
+        return _unpickled_source, (self.path, values, self.text, self.line_offset, self.body, self.body_line,
+                                   self.syntax)
 
     def release_values(self) -> None:
         """Let go of the values read: a build past validation reads none of them again, and
         at 10,000 achievements they are tens of megabytes that every process of the build
-        would hold. Asked for again, they are read again from `text` (see `_values_again`)."""
+        would hold. Asked for again, they are read again (see `_values_again`)."""
         self.__dict__.pop("data", None)
 
 
+PICKLED_VALUES = "pickled_values"  # a SourceFile's values as pickled, where it came from a pickle
+
+
+def _unpickled_source(path: Path, values: bytes, text: str, line_offset: int, body: str, body_line: int,
+                      syntax: str) -> SourceFile:
+    source = SourceFile.__new__(SourceFile)
+    # the fields set as the frozen dataclass's __init__ would, without its setattr per field
+    source.__dict__.update(path=path, text=text, line_offset=line_offset, body=body, body_line=body_line,
+                           syntax=syntax, **{PICKLED_VALUES: values})
+    return source
+
+
 def _values_again(source: SourceFile) -> Any:
-    """The values of `source`, read again from its text after `release_values`: the same
-    text read the same way gives the same values."""
+    """The values of `source` when it holds none: unpickled, for a file that came from a
+    pickle (the cache, another process), else read again from its text after
+    `release_values`; the same text read the same way gives the same values."""
+    pickled = source.__dict__.get(PICKLED_VALUES)
+    if pickled is not None:
+        return pickle.loads(pickled)
     if source.syntax == "json":
         return json.loads(source.text, parse_constant=lambda name: None)
     again, _ = parse_yaml(source.path, source.text, source.line_offset)

@@ -545,12 +545,17 @@ def test_a_build_that_ends_lets_go_of_the_values_it_read_and_reads_none_again(sa
     """The values read are not needed past validation; the cache, written before they go, keeps them."""
     import functools
 
-    from generator.load import SourceFile
+    from generator.load import PICKLED_VALUES, SourceFile, read_markdown_file, read_yaml_file
 
-    read_again = []
+    read_again = []  # files whose values were parsed again from their text
     values_again = SourceFile.data.func
-    monkeypatch.setattr(SourceFile, "data", functools.cached_property(
-        lambda source: read_again.append(source.path) or values_again(source)))
+
+    def counted(source: SourceFile) -> object:
+        if PICKLED_VALUES not in source.__dict__:
+            read_again.append(source.path)
+        return values_again(source)
+
+    monkeypatch.setattr(SourceFile, "data", functools.cached_property(counted))
     SourceFile.data.__set_name__(SourceFile, "data")
     cache = Cache(tmp_path / "cache")
     build(BuildRequest(sample_record, out=tmp_path / "out", pdf=False), cache, save=True)
@@ -560,9 +565,13 @@ def test_a_build_that_ends_lets_go_of_the_values_it_read_and_reads_none_again(sa
     assert read_again == []
     stored = Cache(tmp_path / "cache").sharded("files")
     assert stored.keys() == cache.sharded("files").keys()
-    assert all("data" in checked.loaded.source.__dict__ for checked in stored.values()
-               if checked.loaded.source is not None)
-    assert read_again == []  # the cache gave them: nothing was read again to write it
+    stored_sources = [checked.loaded.source for checked in stored.values() if checked.loaded.source is not None]
+    # the cache holds the values, pickled apart: unpickled only when asked for
+    assert all("data" not in source.__dict__ and source.__dict__[PICKLED_VALUES] for source in stored_sources)
+    for source in stored_sources:
+        read = (read_markdown_file if source.path.suffix == ".md" else read_yaml_file)(source.path)[0]
+        assert source.data == read.data
+    assert read_again == []  # the cache gave them: nothing was read again to write it, or to ask
     # a warm process (serve) keeps them: the next build compares an edited file with them
     warm = Cache()
     build(BuildRequest(sample_record, out=tmp_path / "warm", pdf=False), warm)

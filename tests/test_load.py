@@ -158,7 +158,12 @@ def test_values_let_go_of_are_read_again_from_the_text_as_they_were(document):
     assert source.data == data and "data" in source.__dict__  # read again, and kept
     source.release_values()
     again = pickle.loads(pickle.dumps(source))  # what the cache keeps holds the values
-    assert again.__dict__["data"] == data
+    assert "data" not in again.__dict__  # unpickled only when asked for
+    assert again.data == data and again == source
+    twice = pickle.loads(pickle.dumps(again))  # passed on as they came, still pickled
+    assert "data" not in twice.__dict__ and twice.data == data
+    again.release_values()
+    assert again.data == data
 
 
 def test_an_entry_reads_its_values_from_its_file_and_front_matter_without_values_is_empty(tmp_path):
