@@ -326,8 +326,8 @@ def _build(request: BuildRequest, cache: Cache | None, changed: Collection[str] 
     history = History(made_from, updated, since)
     known_views(cache).start_build(input_hashes)
     cache.memory[LIVE_FINGERPRINTS] = []
-    planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings, first)
-               for target in targets]
+    planned = [render(record, target, request, history, inputs_key, input_hashes, cache, timings, warnings, first,
+                      last) for target in targets]
     fragments_kept = previous.get("fragments kept", 0)
     seen = cache.memory.pop(LIVE_FINGERPRINTS)
     if len(cache.sharded("fragments")) > fragments_kept * FRAGMENTS_GROWTH + FRAGMENTS_SLACK:
@@ -590,13 +590,14 @@ def plan_targets(record: Record, request: BuildRequest, today: dt.date) -> list[
 
 def render(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
            hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str],
-           first: FirstPages | None = None) -> Planned:
+           first: FirstPages | None = None, last: bool = False) -> Planned:
     """Render one target (see `render_target`); a mistake in a template is a located problem."""
     from generator.problems import RecordProblems
     from generator.render import template_problem
 
     try:
-        return render_target(record, target, request, history, inputs_key, hashes, cache, timings, warnings, first)
+        return render_target(record, target, request, history, inputs_key, hashes, cache, timings, warnings, first,
+                             last)
     except Exception as error:
         problem = template_problem(error)
         if problem is None:
@@ -606,11 +607,12 @@ def render(record: Record, target: Target, request: BuildRequest, history: Histo
 
 def render_target(record: Record, target: Target, request: BuildRequest, history: History, inputs_key: str,
                   hashes: dict[str, str], cache: Cache, timings: Timings, warnings: list[str],
-                  first: FirstPages | None = None) -> Planned:
+                  first: FirstPages | None = None, last: bool = False) -> Planned:
     """Build the cases of one target and render its site, dossier and PDF into memory.
 
     Pages whose key matches the page the last build left on disk are not rendered again;
     `inputs_key` is a digest of every file the record was read from, `hashes` each one's.
+    `last` says that the build's process ends with it, its cache saved (see `render_site_of`).
     """
     from generator.case import build_case
     from generator.dossier import source_hash
@@ -651,7 +653,8 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
                                             frozenset(case.assets), cache.folder is not None, known_views(cache))
     with cancelled_on_failure(dossier_child):
         site, keys, kept, written_first = render_site_of(record, target, case, templates, chain, options,
-                                                         inputs_key, markdown, cache, timings, first)
+                                                         inputs_key, markdown, cache, timings, first,
+                                                         last and cache.folder is not None)
         with timings.stage("render"):
             dossier = dossier_job() if dossier_job is not None else None
     cache.replace_sharded(markdown_part, markdown.used_results())
@@ -677,12 +680,17 @@ def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, s
 
 def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,
                    inputs_key: str, markdown: Any, cache: Cache, timings: Timings,
-                   first: FirstPages | None = None) -> tuple[RenderedSite, dict, dict, int]:
+                   first: FirstPages | None = None, saved: bool = False) -> tuple[RenderedSite, dict, dict, int]:
     """The site of one target: its Markdown first, then every page whose key is not the one
     on disk, the `first` pages before the others; return the site, every page's key, the
-    pages kept as they are (with those written first) and how many were written first."""
-    from generator.jsonresume import RESUME_FILE, Reuse
+    pages kept as they are (with those written first) and how many were written first.
+
+    `saved` says that the build's process ends with it and its cache is written to disk: a
+    forked child may then make resume.json, and keep its part of the cache itself."""
+    from generator.jsonresume import RESUME_FILE
+    from generator.parallel import Forked, can_fork, cancelled_on_failure
     from generator.render import (
+        PARALLEL_PAGES,
         page_keys,
         plan_site_card,
         plan_site_pages,
@@ -693,9 +701,12 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
     )
 
     allow_html = record.settings.markdown.allow_html
-    with timings.stage("markdown"):
-        bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
-        markdown.prerender(bodies)  # which sorts what it renders
+
+    def prerender() -> None:
+        with timings.stage("markdown"):
+            bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
+            markdown.prerender(bodies)  # which sorts what it renders
+
     with timings.stage("render"):
         fingerprints = templates.fragments.fingerprints = site_fingerprints()
         fingerprint_by_inputs(fingerprints, known_views(cache), case)
@@ -708,7 +719,9 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             known=cache.memory.setdefault(("page keys", str(target.folder)), {}), pages=pages, site_urls=site_urls)
         manifest = cache.part("outputs").get(str(target.folder / "site"), {})
         written: dict = {}
-        if first is not None and first.site.resolve() == (target.folder / "site").resolve():
+        prerendered = first is not None and first.site.resolve() == (target.folder / "site").resolve()
+        if prerendered:
+            prerender()
             # the pages open in a browser: keyed, rendered and written before the others are keyed
             first_keys = keys_of(only=first.paths)
             unchanged = reusable(target.folder / "site", manifest, first_keys)
@@ -721,30 +734,81 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                 if written:
                     first.ready(frozenset(written))
         keys = keys_of()
-        kept = {**reusable(target.folder / "site", manifest, keys), **written}
-        written_first = len(written)
-        resumes: dict = cache.sharded("resume")  # (fingerprint, output folder) -> its encoding
-        folder = str(target.folder)
-        reuse = Reuse(fingerprints.of, {fingerprint: encoded for (fingerprint, kept_for), encoded in resumes.items()
-                                        if kept_for == folder})
-        spool = None
-        if len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
-            check_target(target.folder / "site")
-            prepare_output_root(target.folder)
-            spool = staging_folder(target.folder / "site")
+        resume_child = spool = None
+        # the pages whose key is new (some of the others may have been changed on disk since)
+        changed = sum(1 for path, key in keys.items() if path not in manifest or manifest[path].key != key)
+        if saved and 0 < changed < PARALLEL_PAGES and RESUME_FILE in keys and RESUME_FILE in manifest \
+                and manifest[RESUME_FILE].key != keys[RESUME_FILE] and len(case.achievements) >= RESUME_ELSEWHERE \
+                and can_fork():
+            # a few pages, in this process, and resume.json beside them, put together from
+            # what the last build encoded, and spooled; Markdown and what is on disk are seen to after
+            spool = spooled_output(target)
+            resume_child = Forked(functools.partial(make_resume, case, fingerprints, cache, target, spool))
         try:
-            site = render_site(case, templates, chain, record.content_dir, skip=kept, reuse=reuse, card=card,
-                               spool=spool, pages=pages, site_urls=site_urls)
+            with cancelled_on_failure(resume_child):
+                if not prerendered:
+                    prerender()
+                kept = {**reusable(target.folder / "site", manifest, keys), **written}
+                if spool is None and len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
+                    spool = spooled_output(target)
+                skip: Collection[str] = kept if resume_child is None else kept.keys() | {RESUME_FILE}
+                reuse = None if RESUME_FILE in skip else resume_reuse(cache, fingerprints, target)
+                site = render_site(case, templates, chain, record.content_dir, skip=skip, reuse=reuse, card=card,
+                                   spool=spool, pages=pages, site_urls=site_urls)
+                if resume_child is not None:
+                    site.files[RESUME_FILE] = resume_child.result()
         except BaseException:
             if spool is not None:
                 shutil.rmtree(spool, ignore_errors=True)
             raise
         # every value of the case, and of whatever the pages showed: what fragments may be kept for
         cache.memory.setdefault(LIVE_FINGERPRINTS, []).append(fingerprints)
-        if RESUME_FILE not in kept:  # each output folder keeps what its own resume.json used
-            cache.replace_sharded("resume", {**{key: encoded for key, encoded in resumes.items() if key[1] != folder},
-                                             **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})
-    return site, keys, kept, written_first
+        if reuse is not None:
+            keep_resume_encodings(cache, target, reuse)
+    return site, keys, kept, len(written)
+
+
+# From this many achievements on, a build that renders few pages makes resume.json in a
+# forked child beside them, when it can (see `render_site_of`).
+RESUME_ELSEWHERE = 500
+
+
+def spooled_output(target: Target) -> Path:
+    """The folder where the target's site pages wait, rendered, for the write stage."""
+    check_target(target.folder / "site")
+    prepare_output_root(target.folder)
+    return staging_folder(target.folder / "site")
+
+
+def resume_reuse(cache: Cache, fingerprints: Any, target: Target) -> Any:
+    """What the cache keeps of the encodings of the target's resume.json, to reuse."""
+    from generator.jsonresume import Reuse
+
+    folder = str(target.folder)
+    return Reuse(fingerprints.of, {fingerprint: encoded for (fingerprint, kept_for), encoded
+                                   in cache.sharded("resume").items() if kept_for == folder})
+
+
+def keep_resume_encodings(cache: Cache, target: Target, reuse: Any) -> None:
+    """Keep the encodings that the target's resume.json used, in place of its last ones: each
+    output folder keeps what its own resume.json used."""
+    folder = str(target.folder)
+    cache.replace_sharded("resume", {**{key: encoded for key, encoded in cache.sharded("resume").items()
+                                        if key[1] != folder},
+                                     **{(fingerprint, folder): encoded for fingerprint, encoded in reuse.used.items()}})
+
+
+def make_resume(case: Case, fingerprints: Any, cache: Cache, target: Target, spool: Path) -> Any:
+    """resume.json, spooled, with the cache's encodings kept on disk at once: the job of a
+    forked child in a build whose cache is saved when it ends. Putting resume.json together
+    is ~100 ms at 10,000 achievements after one edit, when the pages are a few."""
+    from generator.render import encode_resume
+
+    reuse = resume_reuse(cache, fingerprints, target)
+    made = encode_resume(case, reuse, spool)
+    keep_resume_encodings(cache, target, reuse)
+    cache.save_sharded("resume")
+    return made
 
 
 def fingerprint_by_inputs(fingerprints: Any, known: KnownViews, case: Case) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, tree_bytes
 
+import generator.jsonresume
 import generator.load
 import generator.parallel
 import generator.pipeline
@@ -604,6 +605,69 @@ def test_a_site_made_in_several_processes_is_the_bytes_of_one_made_in_one(sample
     several, several_cache = built(tmp_path / "several")
     assert several == alone
     assert several_cache.keys() == alone_cache.keys()
+
+
+@pytest.fixture
+def resume_made_in(monkeypatch, tmp_path) -> Path:
+    """resume.json of any record made in a forked child, when a build renders few pages;
+    the file returned names the process that last made it (in the build's, it was not forked)."""
+    made_in = tmp_path / "resume made in"
+    make_resume = generator.pipeline.make_resume
+
+    def noted(*arguments):
+        made_in.write_text(str(os.getpid()), encoding="utf-8")
+        return make_resume(*arguments)
+
+    monkeypatch.setattr(generator.pipeline, "make_resume", noted)
+    monkeypatch.setattr(generator.pipeline, "RESUME_ELSEWHERE", 1)
+    monkeypatch.setattr(generator.parallel, "can_fork", lambda: True)
+    return made_in
+
+
+def test_resume_json_made_in_a_child_beside_a_few_pages_is_the_bytes_made_here(sample_record, tmp_path,
+                                                                               resume_made_in, monkeypatch):
+    """After an edit, resume.json is put together in a child beside the pages: the same bytes
+    as a clean build's after every kind of change, and the encodings it used kept for the next."""
+    assert_cached_equals_clean(sample_record, tmp_path, "first build")
+    assert not resume_made_in.exists()  # a first build renders every page, and resume.json with them
+    children = set()
+    for name, change in every_kind_of_change(sample_record):
+        change()
+        assert_cached_equals_clean(sample_record, tmp_path, name)
+        if resume_made_in.exists():
+            children.add(int(resume_made_in.read_text(encoding="utf-8")))
+            resume_made_in.unlink()
+    assert children and os.getpid() not in children
+    assert not [path.name for path in tmp_path.iterdir() if ".staging-" in path.name]
+    # what the child encoded is in the cache: the next build encodes only the edited achievement
+    encoded = []
+    encode_achievement = generator.jsonresume.encode_achievement
+    monkeypatch.setattr(generator.jsonresume, "encode_achievement",
+                        lambda achievement: encoded.append(achievement.id) or encode_achievement(achievement))
+    monkeypatch.setattr(generator.pipeline, "RESUME_ELSEWHERE", 10**9)  # here, where it is counted
+    edit(sample_record / ACHIEVEMENTS / "2025-06-multi-region-failover.md", "title: Led", "title: I led")
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--out", tmp_path / "cached").status == 0
+    assert encoded == ["2025-06-multi-region-failover"]
+
+
+def test_a_build_that_fails_while_a_child_makes_resume_json_leaves_the_last_build(sample_record, resume_made_in):
+    import multiprocessing
+
+    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
+    output = sample_record / "output"
+    before = tree_bytes(output)
+    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut", "title: Cutting")
+    (sample_record / "templates").mkdir()
+    (sample_record / "templates" / "achievement.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ achievement.title }}'
+        '{% if achievement.id == "2025-03-ci-build-time" %}{{ achievement.nothing.deeper }}{% endif %}'
+        '{% endblock %}', encoding="utf-8")
+    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    assert result.status == 1 and "achievement.html" in result.stderr, result.stderr
+    assert resume_made_in.exists()
+    assert tree_bytes(output) == before
+    assert not [path for path in output.rglob("*") if ".staging-" in path.name]
+    assert multiprocessing.active_children() == []
 
 
 def test_a_child_ends_once_its_job_is_done_however_large_its_answer():
