@@ -103,15 +103,19 @@ class MarkdownRenderer:
         named = bool(ids) and not inline and ("#" in text or "[^" in text)
         return (text, asset_prefix if links_assets else "", inline, ids if named else "")
 
-    def prerender(self, texts: Iterable[tuple[str | None, str]]) -> None:
+    def prerender(self, texts: Iterable[tuple[str | None, str]], now: bool = True) -> None:
         """Render many block texts, each with its id prefix, at once on every core.
 
         Markdown parsing in Python is most of a large build; the texts are independent, so
         worker processes share them. The HTML is the same as rendering one by one. Texts
-        that link into assets/ depend on the page and are left to `render`.
+        that link into assets/ depend on the page and are left to `render`. With `now`
+        False, the texts are only noted as used (their HTML stays in the cache): the
+        processes that render the pages render them as they go.
         """
         wanted = {self.key(text, "", False, ids) for text, ids in texts if text and "assets/" not in text}
         self.used.update(wanted)
+        if not now:
+            return
         todo = sorted(key for key in wanted if key not in self.rendered)
         if todo and self.accelerator is not None:
             left = []

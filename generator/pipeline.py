@@ -702,10 +702,10 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
 
     allow_html = record.settings.markdown.allow_html
 
-    def prerender() -> None:
+    def prerender(now: bool = True) -> None:
         with timings.stage("markdown"):
             bodies = {(a.body, f"a-{a.id}") for a in case.achievements} | {(p.body, f"p-{p.id}") for p in case.projects}
-            markdown.prerender(bodies)  # which sorts what it renders
+            markdown.prerender(bodies, now)  # which sorts what it renders
 
     with timings.stage("render"):
         fingerprints = templates.fragments.fingerprints = site_fingerprints()
@@ -746,9 +746,11 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
             resume_child = Forked(functools.partial(make_resume, case, fingerprints, cache, target, spool))
         try:
             with cancelled_on_failure(resume_child):
-                if not prerendered:
-                    prerender()
                 kept = {**reusable(target.folder / "site", manifest, keys), **written}
+                if not prerendered:
+                    # the Rust port renders a story in ~30 µs, too little to hand over to other
+                    # processes: where they render the pages, each renders their stories as it goes
+                    prerender(not (markdown.accelerate and len(keys) - len(kept) >= PARALLEL_PAGES and can_fork()))
                 if spool is None and len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
                     spool = spooled_output(target)
                 skip: Collection[str] = kept if resume_child is None else kept.keys() | {RESUME_FILE}
