@@ -39,7 +39,14 @@ from generator.model import (
     Settings,
 )
 from generator.problems import Problem, RecordProblems, UsageError, display_path
-from generator.vocabulary import COLLECTIONS, derived_id, is_valid_id, placeholder_hint, slugify
+from generator.vocabulary import (
+    COLLECTIONS,
+    derived_id,
+    is_valid_id,
+    may_hold_placeholder,
+    placeholder_hint,
+    slugify,
+)
 
 # A place in the user's files that findings can point at: an entry, or a whole file.
 Located = RawItem
@@ -149,11 +156,12 @@ def check_file(loaded: LoadedFile) -> CheckedFile:
     source = loaded.source
     role = loaded.file.role
     models: list = []
+    searched = source is not None and may_hold_placeholder(source.text)  # for placeholders, once a file
     if role == "profile" and source is not None:
         model, found = validate_model(Profile, source.data if source.data is not None else {}, whole_file(source))
         models.append(model)
         problems.extend(found)
-        problems.extend(placeholder_problems(whole_file(source), ""))
+        problems.extend(placeholder_problems(whole_file(source), "", searched))
     elif role == "competencies" and source is not None and source.data is not None:
         model, found = validate_model(Competencies, source.data, whole_file(source))
         models.append(model)
@@ -168,7 +176,7 @@ def check_file(loaded: LoadedFile) -> CheckedFile:
             models.append(model)
             problems.extend(found)
             if model is not None and not getattr(model, "draft", False):
-                problems.extend(placeholder_problems(item, item.source.body if item.prefix == () else ""))
+                problems.extend(placeholder_problems(item, item.source.body if item.prefix == () else "", searched))
     return CheckedFile(loaded, tuple(models), tuple(problems))
 
 
@@ -276,10 +284,11 @@ def checked_across_files(item: RawItem) -> tuple:
                   for entry in (evidence if isinstance(evidence, list) else ())]))
 
 
-def placeholder_problems(item: RawItem, body: str) -> Iterator[Problem]:
+def placeholder_problems(item: RawItem, body: str, searched: bool = True) -> Iterator[Problem]:
     """Every text of one entry (or the profile) still as `init` wrote it: a case is never published
-    half-finished. Drafts may keep them; the caller leaves drafts out."""
-    for location, text in text_values(item.data, ()):
+    half-finished. Drafts may keep them; the caller leaves drafts out. Without `searched`, the
+    values of the item's file hold none (see `may_hold_placeholder`), only its story may."""
+    for location, text in text_values(item.data, ()) if searched else ():
         hint = placeholder_hint(text)
         if hint is not None:
             field = ".".join(str(part) for part in location)

@@ -91,8 +91,16 @@ def placeholder_hint(text: str) -> str | None:
     return _PLACEHOLDER_HINTS.get(" ".join(text.split()))
 
 
+def may_hold_placeholder(text: str) -> bool:
+    """Whether the values written in `text` (a file's YAML or JSON) may hold a placeholder:
+    however a value is written, each placeholder's longest word stands whole in the text,
+    unless an escape (a backslash) spells it. Most files have none, and are not searched."""
+    return "\\" in text or any(word in text for word in _PLACEHOLDER_WORDS)
+
+
 _PLACEHOLDER_HINTS = {" ".join(text.split()): hint for text, hint in PLACEHOLDERS.items()}
 _SHORTEST_PLACEHOLDER = min(len(text) for text in _PLACEHOLDER_HINTS)
+_PLACEHOLDER_WORDS = tuple(max(text.split(), key=len) for text in _PLACEHOLDER_HINTS)
 
 @dataclass(frozen=True)
 class Reference:

@@ -122,3 +122,32 @@ def test_an_unknown_key_with_brackets_is_named_as_written(tmp_path):
     described = [problem.describe() for problem in raised.value.problems]
     assert any(":2:3: unknown key ':[measure'" in line for line in described), described
     assert any(":3:3: unknown key 'list[x]'" in line for line in described), described
+
+
+@pytest.mark.parametrize("style", [None, "'", '"', "|", ">"])
+@pytest.mark.parametrize("width", [20, 80])
+def test_a_placeholder_is_found_however_its_yaml_is_written(tmp_path, style, width):
+    """Files are searched for placeholders only when their text has a placeholder's longest
+    word (or an escape): every way YAML writes a value keeps that word whole."""
+    from generator.vocabulary import PLACEHOLDERS, may_hold_placeholder
+
+    for number, placeholder in enumerate(PLACEHOLDERS):
+        # spread over lines as YAML folds it, or with the spaces of a hand-written line
+        for value in (placeholder, placeholder.replace(" ", "  ")):
+            text = yaml.safe_dump({"title": "A goal", "measure": value}, default_style=style, width=width,
+                                  allow_unicode=True)
+            assert may_hold_placeholder(text), text
+            write_record(tmp_path, {"content/profile.yaml": "name: Ada\n",
+                                    "content/goals.yaml": "- " + text.replace("\n", "\n  ")})
+            with pytest.raises(RecordProblems) as raised:
+                read_record(tmp_path)
+            assert [problem.message for problem in raised.value.problems] == [
+                "`measure` is still the placeholder `careerfolio init` wrote"], (number, text)
+    escaped = '- {title: A goal, measure: "One line that says what changed and why it \\x6Dattered."}\n'
+    assert may_hold_placeholder(escaped)
+    write_record(tmp_path, {"content/goals.yaml": escaped})
+    with pytest.raises(RecordProblems):
+        read_record(tmp_path)
+    write_record(tmp_path, {"content/goals.yaml": "- {title: A goal, measure: One line that says what changed}\n"})
+    assert not may_hold_placeholder((tmp_path / "content" / "goals.yaml").read_text(encoding="utf-8"))
+    assert read_record(tmp_path).collection("goals")
