@@ -283,3 +283,47 @@ def test_any_plain_document_is_built_as_pyyaml_builds_it(document, style):
     expected = loader.construct_document(loader.get_single_node())
     loader.dispose()
     assert typed(plain) == typed(expected)
+
+
+# Plain scalars that every implicit resolver of YAML 1.1 takes, or nearly takes
+TRICKY_SCALARS = ["", "~", "null", "Null", "NULL", "nul", "yes", "No", "ON", "off", "y", "n", "true", "False",
+                  "0", "-0", "+12", "0x1F", "0o17", "017", "0b101", "1_000", "190:20:30", "1e3", "1.5e-3", ".5",
+                  "-.inf", ".NaN", "nan", "2025-03-14", "2025-03-14T10:00:00Z", "2025-3-4", "<<", "=", "<", "-",
+                  "+", ".", "1.2.3", "12a", "tag", "Tiny", "~x"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(TRICKY_SCALARS), st.text(max_size=6)), max_size=8), documents)
+def test_the_loader_tags_every_node_as_pyyaml_does(words, document):
+    import yaml
+    from yaml.resolver import Resolver
+
+    from generator.load import RecordLoader
+
+    class Stock(RecordLoader):
+        resolve, descend_resolver, ascend_resolver = Resolver.resolve, Resolver.descend_resolver, Resolver.ascend_resolver
+
+    assert not RecordLoader.yaml_path_resolvers  # which its resolve knows nothing of
+    text = "words: [" + ", ".join(words) + "]\n" + yaml.safe_dump({"document": document}, allow_unicode=True)
+    for plain in words:  # and each as a mapping's plain key and value
+        text += f"{plain or 'empty'}: {plain}\n" if ":" not in plain and "#" not in plain else ""
+
+    def tags(loader_class: type) -> list:
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+        except yaml.YAMLError as error:
+            return [type(error).__name__]
+        finally:
+            loader.dispose()
+        found, stack = [], [node]
+        while stack:
+            node = stack.pop()
+            found.append((node.tag, node.value if isinstance(node, yaml.ScalarNode) else None))
+            if isinstance(node, yaml.MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
+        return found
+
+    assert tags(RecordLoader) == tags(Stock)
