@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -347,22 +348,30 @@ def test_achievements_are_fingerprinted_by_their_file_and_links_and_a_link_by_wh
 
 def test_a_template_that_fails_halfway_through_a_spooled_site_leaves_the_last_build(sample_record, spooling,
                                                                                    monkeypatch):
-    import multiprocessing
 
     if spooling:  # the dossier and the other half of the pages in processes of their own
         monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
         for module in (generator.parallel, generator.render):
             monkeypatch.setattr(module, "can_fork", lambda: True)
-    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
-    output = sample_record / "output"
+    assert_a_failed_build_leaves_the_last_one(sample_record, "2025-06-multi-region-failover")
+
+
+def assert_a_failed_build_leaves_the_last_one(record: Path, failing: str, change: Callable[[], object] = list) -> None:
+    """Build; `change` the record and add a template that fails on the page of the achievement
+    `failing` only, after others were rendered (and, spooled, written): the build that fails
+    leaves the output as the last one left it, nothing where pages waited, and no child."""
+    import multiprocessing
+
+    assert run_cli("build", "--no-pdf", "-C", record).status == 0
+    output = record / "output"
     before = tree_bytes(output)
-    (sample_record / "templates").mkdir()
-    # fails on one achievement's page only, after others were rendered (and, spooled, written)
-    (sample_record / "templates" / "achievement.html").write_text(
+    change()
+    (record / "templates").mkdir()
+    (record / "templates" / "achievement.html").write_text(
         '{% extends "base.html" %}{% block main %}{{ achievement.title }}'
-        '{% if achievement.id == "2025-06-multi-region-failover" %}{{ achievement.nothing.deeper }}{% endif %}'
+        f'{{% if achievement.id == "{failing}" %}}{{{{ achievement.nothing.deeper }}}}{{% endif %}}'
         '{% endblock %}', encoding="utf-8")
-    result = run_cli("build", "--no-pdf", "-C", sample_record)
+    result = run_cli("build", "--no-pdf", "-C", record)
     assert result.status == 1 and "achievement.html" in result.stderr, result.stderr
     assert tree_bytes(output) == before
     assert not [path for path in output.rglob("*") if ".staging-" in path.name]
@@ -651,23 +660,9 @@ def test_resume_json_made_in_a_child_beside_a_few_pages_is_the_bytes_made_here(s
 
 
 def test_a_build_that_fails_while_a_child_makes_resume_json_leaves_the_last_build(sample_record, resume_made_in):
-    import multiprocessing
-
-    assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
-    output = sample_record / "output"
-    before = tree_bytes(output)
-    edit(sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut", "title: Cutting")
-    (sample_record / "templates").mkdir()
-    (sample_record / "templates" / "achievement.html").write_text(
-        '{% extends "base.html" %}{% block main %}{{ achievement.title }}'
-        '{% if achievement.id == "2025-03-ci-build-time" %}{{ achievement.nothing.deeper }}{% endif %}'
-        '{% endblock %}', encoding="utf-8")
-    result = run_cli("build", "--no-pdf", "-C", sample_record)
-    assert result.status == 1 and "achievement.html" in result.stderr, result.stderr
+    assert_a_failed_build_leaves_the_last_one(sample_record, "2025-03-ci-build-time", lambda: edit(
+        sample_record / ACHIEVEMENTS / "2025-03-ci-build-time.md", "title: Cut", "title: Cutting"))
     assert resume_made_in.exists()
-    assert tree_bytes(output) == before
-    assert not [path for path in output.rglob("*") if ".staging-" in path.name]
-    assert multiprocessing.active_children() == []
 
 
 def test_a_child_ends_once_its_job_is_done_however_large_its_answer():
