@@ -165,6 +165,13 @@ class Cache:
         if self.folder is not None and shards:
             self._write_shards({name: shards})
 
+    def written_elsewhere(self, name: str) -> None:
+        """Say that a process forked from this one wrote a sharded part (`save_sharded`), with
+        what this one had changed of it before: it is read again when next asked for, so that
+        what this one writes at the end holds what the other wrote."""
+        self.parts.pop(name, None)
+        self.dirty_shards.pop(name, None)
+
     def _write_shards(self, dirty: dict) -> None:
         for name, shards in sorted(dirty.items()):
             grouped: dict[int, dict] = {index: {} for index in shards}

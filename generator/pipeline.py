@@ -759,6 +759,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                                    spool=spool, pages=pages, site_urls=site_urls)
                 if resume_child is not None:
                     site.files[RESUME_FILE] = resume_child.result()
+                    cache.written_elsewhere("resume")  # another target's resume.json may use it
         except BaseException:
             if spool is not None:
                 shutil.rmtree(spool, ignore_errors=True)

@@ -496,6 +496,29 @@ def test_what_no_build_used_for_a_month_leaves_the_cache_folder_and_nothing_else
     assert recent.exists()  # cleaned less than a day ago
 
 
+def test_a_part_written_by_a_forked_process_keeps_this_ones_changes_and_its_own(tmp_path):
+    """A forked child that writes a sharded part (resume.json's, beside the pages) writes what
+    the build had changed of it too; the build reads it again before changing it further."""
+    from generator.parallel import Forked
+
+    cache = Cache(tmp_path / "cache")
+    cache.replace_sharded("resume", {(b"a", "one"): "A", (b"b", "one"): "B"})
+    cache.save()
+    cache.replace_sharded("resume", {**cache.sharded("resume"), (b"c", "two"): "C"})  # not saved yet
+
+    def in_a_child() -> None:  # a key in the shard of one that this process changes after
+        cache.replace_sharded("resume", {**cache.sharded("resume"), (b"b", "three"): "D"})
+        cache.save_sharded("resume")
+
+    Forked(in_a_child).result()
+    cache.written_elsewhere("resume")
+    cache.replace_sharded("resume", {**{key: value for key, value in cache.sharded("resume").items()
+                                        if key != (b"a", "one")}, (b"b", "one"): "B2"})
+    cache.save()
+    assert Cache(tmp_path / "cache").sharded("resume") == {(b"b", "one"): "B2", (b"c", "two"): "C",
+                                                          (b"b", "three"): "D"}
+
+
 def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     for path in Cache.for_record(sample_record).folder.glob("*.pickle"):
