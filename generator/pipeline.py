@@ -638,6 +638,7 @@ def render_target(record: Record, target: Target, request: BuildRequest, history
             cache.memory[kept_as] = templates
         else:
             templates.start_build(markdown, cache.sharded("fragments"), salt)
+        templates.hand_back = not (last and cache.folder is None)  # `--no-cache`: the cache goes with the process
         dossier_job = dossier_child = None
         if request.dossier and can_fork() and len(record.collection("achievements")) >= DOSSIER_ELSEWHERE:
             # made beside the site from here on, its case too: the child works out which of

@@ -391,6 +391,9 @@ class Templates:
         self.compiled: dict[str, jinja2.Template] = {}
         self.reads_cache: dict[str, TemplateReads] = {}
         self.analyses = analyses if analyses is not None else {}
+        # whether the Markdown, fragments and analyses that forked children make are handed
+        # back (see `Elsewhere`): only for a cache that outlives the build
+        self.hand_back = True
         self.start_build(markdown, fragments, salt)
 
     def start_build(self, markdown: MarkdownRenderer, fragments: dict | None = None, salt: str = "") -> None:
@@ -858,7 +861,8 @@ class Elsewhere(Forked):
     the child made that the build cache keeps crosses back with its result and joins this
     process's: the Markdown it rendered (and word of the cached Markdown it used), the
     `cached` fragments it rendered, and what it learnt of templates it parsed (without it a
-    new process parsed the dossier's template again at every build)."""
+    new process parsed the dossier's template again at every build); unless no cache
+    outlives the build (`Templates.hand_back`)."""
 
     def __init__(self, templates: Templates, job: Callable[[], Any]):
         self.templates, self.rendering = templates, job
@@ -870,6 +874,8 @@ class Elsewhere(Forked):
 
     def _render(self) -> tuple[Any, dict, list[int], dict, dict]:
         value = self.rendering()
+        if not self.templates.hand_back:  # nothing keeps them: not worth their pickling, nor the memory
+            return value, {}, [], {}, {}
         number = {key: index for index, key in enumerate(self.known)}
         used = self.markdown.used
         return (value, {key: self.markdown.rendered[key] for key in used if key not in number

@@ -688,6 +688,32 @@ def test_a_build_that_fails_while_a_child_makes_resume_json_leaves_the_last_buil
     assert resume_made_in.exists()
 
 
+def test_the_children_of_a_build_without_a_cache_hand_back_only_what_it_writes(sample_record, tmp_path,
+                                                                             monkeypatch):
+    """The Markdown, fragments and template analyses a child makes are for the cache: a
+    `--no-cache` build's children keep them, a cached build's hand them back."""
+    handed: list[bool] = []
+    result = generator.parallel.Forked.result
+
+    def noted(child: generator.parallel.Forked) -> object:
+        answer = result(child)
+        if isinstance(child, generator.render.Elsewhere):
+            handed.append(any(answer[1:]))
+        return answer
+
+    monkeypatch.setattr(generator.parallel.Forked, "result", noted)
+    monkeypatch.setattr(generator.render, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(generator.pipeline, "DOSSIER_ELSEWHERE", 1)
+    for module in (generator.parallel, generator.render):
+        monkeypatch.setattr(module, "can_fork", lambda: True)
+    assert run_cli("build", "--no-pdf", "--no-cache", "-C", sample_record, "--out", tmp_path / "clean").status == 0
+    assert handed and not any(handed)
+    handed.clear()
+    assert run_cli("build", "--no-pdf", "-C", sample_record, "--out", tmp_path / "cached").status == 0
+    assert handed and all(handed)
+    assert tree_bytes(tmp_path / "clean") == tree_bytes(tmp_path / "cached")
+
+
 def test_a_child_ends_once_its_job_is_done_however_large_its_answer():
     """A child's answer goes into a file: a child that is done does not wait, with a copy of
     the build's memory, for this process to read it (through a pipe, it waited in `send`)."""
