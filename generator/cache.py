@@ -121,6 +121,8 @@ class Cache:
 
     def replace_sharded(self, name: str, value: dict) -> None:
         old = self.sharded(name)
+        if value is old:  # the part as it is
+            return
         changed = {key for key in value.keys() ^ old.keys()}
         changed.update(key for key, item in value.items() if key in old and old[key] is not item)
         self.parts[name] = value

@@ -40,6 +40,7 @@ class MarkdownRenderer:
         self.parsed: dict[tuple[str, bool], tuple[list, dict]] = {}
         # HTML by (text, way to the assets, inline, id prefix): seeded with an earlier build's results
         self.rendered: dict[tuple[str, str, bool, str], str] = dict(known or {})
+        self.known = known
         self.used: set[tuple[str, str, bool, str]] = set()
 
     @functools.cached_property
@@ -140,7 +141,12 @@ class MarkdownRenderer:
                 self.rendered[key] = html
 
     def used_results(self) -> dict:
-        """The HTML of every text this build used, to seed the next build."""
+        """The HTML of every text this build used, to seed the next build: `known` itself when
+        the build rendered nothing new and used all of it (an edit that left the Markdown
+        alone), which the cache then need not compare key by key."""
+        if self.known is not None and len(self.used) == len(self.rendered) == len(self.known) \
+                and all(key in self.rendered for key in self.used):
+            return self.known
         return {key: self.rendered[key] for key in self.used if key in self.rendered}
 
     def parse(self, text: str, inline: bool, keep: bool) -> tuple[list, dict]:

@@ -167,3 +167,27 @@ def test_the_accelerator_names_headings_without_loading_markdown_it_py():
               "print(sorted(name for name in sys.modules if name.partition('.')[0] in ('markdown_it', 'mdit_py_plugins')))")
     shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"
+
+
+def test_a_build_that_used_exactly_the_cached_html_hands_the_cache_its_own_part_back():
+    """The cache compares a part it is handed key by key, unless it is the part itself:
+    after an edit that left every story alone, the Markdown's is."""
+    stories = [("Shipped **it**.", "a-one"), ("Measured.\n\n## Result\n\nFaster.", "a-two")]
+    first = MarkdownRenderer()
+    first.prerender(stories)
+    known = first.used_results()
+    assert len(known) == 2
+
+    again = MarkdownRenderer(known=known)
+    again.prerender(stories)
+    assert again.used_results() is known
+
+    one_left = MarkdownRenderer(known=known)  # a story deleted: its HTML goes
+    one_left.prerender(stories[:1])
+    assert one_left.used_results() == {key: html for key, html in known.items() if key[0] == stories[0][0]}
+
+    edited = MarkdownRenderer(known=known)  # a story edited: the new HTML comes, the old goes
+    edited.prerender([stories[0], ("Measured again.", "a-two")])
+    made = edited.used_results()
+    assert made is not known and len(made) == 2 and ("Measured again.", "", False, "") in made
+    assert len(known) == 2  # the cache's own part is never changed in place
