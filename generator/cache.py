@@ -12,6 +12,7 @@ comes from a repository that may be hostile, and must not be able to plant resul
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import hashlib
 import io
@@ -23,7 +24,7 @@ import time
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePath, PurePosixPath, PureWindowsPath, WindowsPath
 from typing import Any
 
 from generator import __version__
@@ -195,10 +196,27 @@ class Cache:
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f".{name}.{os.getpid()}.tmp"
             with open(temporary, "wb") as stream:
-                pickle.dump({"tool": tool_digest(), "value": value}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                dump({"tool": tool_digest(), "value": value}, stream)
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:
             pass  # a read-only or full disk: the next build is only slower
+
+
+def dump(value: Any, stream: Any) -> None:
+    """Pickle `value` into `stream`, each path as its text: pathlib pickles a path as its
+    parts, which it joins and parses again when unpickled (~3.5 µs a path, against ~1.5 from
+    its text), and the parsed files of 10,000 achievements hold 10,000 paths."""
+    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = PATHS_AS_TEXT
+    pickler.dump(value)
+
+
+def _path_as_text(path: PurePath) -> tuple:
+    return type(path), (str(path),)
+
+
+PATHS_AS_TEXT = {**copyreg.dispatch_table, PosixPath: _path_as_text, WindowsPath: _path_as_text,
+                 PurePosixPath: _path_as_text, PureWindowsPath: _path_as_text}
 
 
 # What no build used for this long is removed from the cache folder: the caches of records

@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from generator.cache import dump
+
 
 def can_fork() -> bool:
     """Whether forking helps and is safe: several cores, and one thread (serve has more)."""
@@ -53,7 +55,7 @@ class Forked:
         except BaseException:  # noqa: BLE001 - the parent runs the job again and reports the error
             answer = None
         try:
-            pickle.dump(answer, self.answer_file, protocol=pickle.HIGHEST_PROTOCOL)
+            dump(answer, self.answer_file)
             self.answer_file.flush()
         except Exception:  # noqa: BLE001 - an answer that cannot be written (a full disk): the parent runs the job
             raise SystemExit(1) from None  # ended without a word: the parent reads no answer

@@ -519,6 +519,21 @@ def test_a_part_written_by_a_forked_process_keeps_this_ones_changes_and_its_own(
                                                           (b"b", "three"): "D"}
 
 
+def test_paths_come_back_from_the_cache_and_from_a_child_as_they_went(tmp_path):
+    """Paths are pickled as their text (see `cache.dump`): the same paths, of the same classes."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    from generator.parallel import Forked
+
+    paths = [tmp_path / "a b" / "ü.md", Path("relative/x.yaml"), Path("."), Path("/"),
+             PurePosixPath("posix/only"), PureWindowsPath(r"C:\\record\\x.md")]
+    cache = Cache(tmp_path / "cache")
+    cache.replace("paths", {"paths": paths})
+    cache.save()
+    for again in (Cache(tmp_path / "cache").part("paths")["paths"], Forked(lambda: paths).result()):
+        assert again == paths and [type(path) for path in again] == [type(path) for path in paths]
+
+
 def test_a_corrupt_cache_is_ignored(sample_record, tmp_path):
     assert run_cli("build", "--no-pdf", "-C", sample_record).status == 0
     for path in Cache.for_record(sample_record).folder.glob("*.pickle"):
