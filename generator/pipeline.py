@@ -682,9 +682,9 @@ def templates_key(chain: Any, record: Record, options: dict, hashes: dict[str, s
 def render_site_of(record: Record, target: Target, case: Case, templates: Any, chain: Any, options: dict,
                    inputs_key: str, markdown: Any, cache: Cache, timings: Timings,
                    first: FirstPages | None = None, saved: bool = False) -> tuple[RenderedSite, dict, dict, int]:
-    """The site of one target: its Markdown first, then every page whose key is not the one
-    on disk, the `first` pages before the others; return the site, every page's key, the
-    pages kept as they are (with those written first) and how many were written first.
+    """The site of one target: every page whose key is not the one on disk, the `first`
+    pages before the others; return the site, every page's key, the pages kept as they are
+    (with those written first) and how many were written first.
 
     `saved` says that the build's process ends with it and its cache is written to disk: a
     forked child may then make resume.json, and keep its part of the cache itself."""
@@ -736,13 +736,8 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                     first.ready(frozenset(written))
         keys = keys_of()
         resume_child = spool = None
-        # the pages whose key is new (some of the others may have been changed on disk since)
-        changed = sum(1 for path, key in keys.items() if path not in manifest or manifest[path].key != key)
-        if saved and 0 < changed < PARALLEL_PAGES and RESUME_FILE in keys and RESUME_FILE in manifest \
-                and manifest[RESUME_FILE].key != keys[RESUME_FILE] and len(case.achievements) >= RESUME_ELSEWHERE \
-                and can_fork():
-            # a few pages, in this process, and resume.json beside them, put together from
-            # what the last build encoded, and spooled; Markdown and what is on disk are seen to after
+        if saved and resume_beside_pages(case, keys, manifest) and can_fork():
+            # started before the pages' Markdown and the look at what is on disk, which it needs neither of
             spool = spooled_output(target)
             resume_child = Forked(functools.partial(make_resume, case, fingerprints, cache, target, spool))
         try:
@@ -775,6 +770,22 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
 # From this many achievements on, a build that renders few pages makes resume.json in a
 # forked child beside them, when it can (see `render_site_of`).
 RESUME_ELSEWHERE = 500
+
+
+def resume_beside_pages(case: Case, keys: dict[str, str], manifest: Manifest) -> bool:
+    """Whether resume.json is to be put together beside the pages, in a forked child: the
+    record is large, resume.json changed, and so did a few pages (some, and fewer than this
+    process shares with others), which this process renders meanwhile. Most of it is then
+    what the last build encoded, and it takes as long as those pages."""
+    from generator.jsonresume import RESUME_FILE
+    from generator.render import PARALLEL_PAGES
+
+    if len(case.achievements) < RESUME_ELSEWHERE or RESUME_FILE not in manifest \
+            or manifest[RESUME_FILE].key == keys.get(RESUME_FILE):
+        return False
+    # the pages whose key is new (some of the others may have been changed on disk since)
+    changed = sum(1 for path, key in keys.items() if path not in manifest or manifest[path].key != key)
+    return 0 < changed < PARALLEL_PAGES
 
 
 def spooled_output(target: Target) -> Path:
