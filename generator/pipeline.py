@@ -691,7 +691,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
     from generator.jsonresume import RESUME_FILE
     from generator.parallel import Forked, can_fork, cancelled_on_failure
     from generator.render import (
-        PARALLEL_PAGES,
+        in_several_processes,
         page_keys,
         plan_site_card,
         plan_site_pages,
@@ -746,7 +746,7 @@ def render_site_of(record: Record, target: Target, case: Case, templates: Any, c
                 if not prerendered:
                     # the Rust port renders a story in ~30 µs, too little to hand over to other
                     # processes: where they render the pages, each renders their stories as it goes
-                    prerender(not (markdown.accelerate and len(keys) - len(kept) >= PARALLEL_PAGES and can_fork()))
+                    prerender(not (markdown.accelerate and in_several_processes(len(keys) - len(kept))))
                 if spool is None and len(keys) - len(kept) >= SPOOL_PAGES:  # a large site is not held in memory whole
                     spool = spooled_output(target)
                 skip: Collection[str] = kept if resume_child is None else kept.keys() | {RESUME_FILE}
@@ -776,7 +776,8 @@ def resume_beside_pages(case: Case, keys: dict[str, str], manifest: Manifest) ->
     """Whether resume.json is to be put together beside the pages, in a forked child: the
     record is large, resume.json changed, and so did a few pages (some, and fewer than this
     process shares with others), which this process renders meanwhile. Most of it is then
-    what the last build encoded, and it takes as long as those pages."""
+    what the last build encoded, and it takes as long as those pages. (The caller asks
+    whether it can fork.)"""
     from generator.jsonresume import RESUME_FILE
     from generator.render import PARALLEL_PAGES
 
