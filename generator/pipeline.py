@@ -455,7 +455,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
     the files found by this process's last build are taken again.
     """
     from generator.load import discover_files
-    from generator.parallel import Forked, can_fork, cancelled_on_failure
+    from generator.parallel import can_fork, share_out
     from generator.validate import validate_record
 
     known: dict = cache.sharded("files")
@@ -478,15 +478,7 @@ def validate(root: Path, settings: Settings, settings_source: Any, settings_prob
                 found[index] = (key, known[key])
         todo = [(index, file) for index, file in enumerate(files) if index not in found]
         if len(todo) >= PARALLEL_FILES and can_fork():  # a large record read from nothing: two cores
-            # what the child checks crosses back pickled, which costs both processes a third as
-            # much again as checking it: the child takes 9 files of every 20, and both end together
-            theirs, mine = [], []
-            for number, item in enumerate(todo):
-                (theirs if number % 20 < 9 else mine).append(item)
-            other = Forked(functools.partial(check_files, theirs))
-            with cancelled_on_failure(other):
-                found.update(check_files(mine))
-            found.update(other.result())
+            found.update(share_out(todo, check_files, FILES_A_TURN))
         else:
             found.update(check_files(todo))
         checked: list[CheckedFile] = []
@@ -536,8 +528,8 @@ def validate_like_last_build(root: Path, settings: Settings, settings_source: An
     return validate_as_before(root, settings, settings_source, checked, before, ids)
 
 
-# From this many files to parse on, a second process parses half of them.
-PARALLEL_FILES = 400
+# From this many files to parse on, a second process parses about half of them, this many at a time.
+PARALLEL_FILES, FILES_A_TURN = 400, 20
 
 
 def check_files(files: list[tuple[int, RecordFile]]) -> dict[int, tuple]:

@@ -994,3 +994,70 @@ def test_a_new_process_gives_out_the_last_builds_ids_when_an_edit_cannot_change_
     edit(story, "Cut the CI build time", "Cut CI build time")
     build_anew()
     assert taken == [True]
+
+
+def pids_of(part: list[int]) -> dict[int, tuple[int, int]]:
+    """Each number, squared, with the process that squared it."""
+    return {number: (number * number, os.getpid()) for number in part}
+
+
+def test_work_shared_out_with_a_child_is_the_work_done_here():
+    """Both processes take parts in turns, and every part's result comes back once."""
+    import time
+
+    from generator.parallel import share_out
+
+    def slowly(part: list[int]) -> dict:
+        time.sleep(0.002)  # parts long enough for the child to take some
+        return pids_of(part)
+
+    shared = share_out(list(range(1000)), slowly, 7)
+    assert {number: square for number, (square, _) in shared.items()} == {n: n * n for n in range(1000)}
+    assert {pid for _, pid in shared.values()} - {os.getpid()}  # the child did some of it
+
+
+def test_parts_a_child_failed_on_are_done_here_and_so_fail_as_without_a_child(tmp_path):
+    import time
+
+    from generator.parallel import share_out
+
+    parent = os.getpid()
+
+    def failing_there(part: list[int]) -> dict:
+        time.sleep(0.002)
+        if os.getpid() != parent:
+            (tmp_path / "failed in the child").write_text(str(part))
+            raise ValueError("lost in the child")
+        return pids_of(part)
+
+    shared = share_out(list(range(1000)), failing_there, 10)
+    assert (tmp_path / "failed in the child").exists()
+    assert sorted(shared) == list(range(1000))
+    assert {pid for _, pid in shared.values()} == {parent}
+
+    def failing(part: list[int]) -> dict:
+        if 500 in part:
+            raise ValueError("item 500")
+        return pids_of(part)
+
+    with pytest.raises(ValueError, match="item 500"):
+        share_out(list(range(1000)), failing, 10)
+
+
+def test_more_parts_than_turns_are_made_larger():
+    from generator.parallel import Turns, share_out
+
+    count = Turns.MOST * 3 + 1
+    assert sorted(share_out(list(range(count)), pids_of, 1)) == list(range(count))
+
+
+def test_without_a_temporary_folder_work_shared_out_is_done_here(monkeypatch):
+    import tempfile
+
+    from generator.parallel import share_out
+
+    def nowhere():
+        raise FileNotFoundError("no usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", nowhere)
+    assert {pid for _, pid in share_out(list(range(100)), pids_of, 3).values()} == {os.getpid()}

@@ -92,8 +92,8 @@ def test_a_repeated_id_points_at_the_first_one_for_competencies_and_entries_alik
 
 
 def test_a_record_parsed_on_two_cores_reads_and_fails_as_on_one(sample_record, monkeypatch):
-    """Above PARALLEL_FILES files, a forked child parses every other file: the same record,
-    the same problems in the same order."""
+    """Above PARALLEL_FILES files, a forked child parses some of them: the same record, the
+    same problems in the same order."""
     from conftest import run_cli
 
     import generator.parallel
