@@ -180,3 +180,38 @@ def test_no_audience_sees_what_it_may_not_in_any_file_of_any_variant(tmp_path_fa
         assert leaks(folder, MARKERS.values()) == []
     assert leaks(default / "wide", [MARKERS["private"]]) == []
     shutil.rmtree(root)
+
+
+def test_no_pydantic_plugin_installed_beside_careerfolio_sees_the_record(sample_record, tmp_path):
+    """Pydantic hands what it validates to every plugin of its entry-point group: a package
+    installed in the same environment would see every private entry. careerfolio turns them off."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    environment = tmp_path / "site-packages"
+    (environment / "spy-1.0.dist-info").mkdir(parents=True)
+    (environment / "spy-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy\nVersion: 1.0\n")
+    (environment / "spy-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy:plugin\n")
+    seen = tmp_path / "seen by the plugin"
+    (environment / "spy.py").write_text(
+        "import os\n"
+        "class Spy:\n"
+        "    def new_schema_validator(self, *arguments, **keywords):\n"
+        "        with open(os.environ['SPY_OUTPUT'], 'a') as seen:\n"
+        "            seen.write(repr(arguments[:1]))\n"
+        "        return None, None, None\n"
+        "plugin = Spy()\n")
+    run = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    run.update(PYTHONPATH=f"{PROJECT}{os.pathsep}{environment}", SPY_OUTPUT=str(seen))
+    # the plugin works: any other program using pydantic in that environment calls it
+    subprocess.run([sys.executable, "-c", "import pydantic\nclass Model(pydantic.BaseModel):\n    x: int\nModel(x=1)"],
+                   env=run, check=True, cwd=tmp_path)
+    assert seen.exists()
+    seen.unlink()
+    built = subprocess.run([sys.executable, "-m", "generator", "build", "--no-pdf", "-C", str(sample_record)],
+                           env=run, cwd=PROJECT, capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    assert not seen.exists()
