@@ -1016,7 +1016,7 @@ def test_work_shared_out_with_a_child_is_the_work_done_here():
     assert {pid for _, pid in shared.values()} - {os.getpid()}  # the child did some of it
 
 
-def test_parts_a_child_failed_on_are_done_here_and_so_fail_as_without_a_child(tmp_path):
+def test_parts_a_child_failed_on_are_done_here_and_so_fail_as_without_a_child(tmp_path, capfd):
     import time
 
     from generator.parallel import share_out
@@ -1034,6 +1034,7 @@ def test_parts_a_child_failed_on_are_done_here_and_so_fail_as_without_a_child(tm
     assert (tmp_path / "failed in the child").exists()
     assert sorted(shared) == list(range(1000))
     assert {pid for _, pid in shared.values()} == {parent}
+    assert capfd.readouterr().err == ""  # quietly: the parent reports whatever goes wrong
 
     def failing(part: list[int]) -> dict:
         if 500 in part:
