@@ -118,10 +118,8 @@ def share_out(items: list, work: Callable[[list], dict], size: int) -> dict:
     process reads those written between its own parts. Parts the child did not hand back, if
     it failed, are done here, and so fail as without a child.
     """
+    size = max(size, -(-len(items) // Turns.MOST))  # no more parts than a pipe of turns holds
     parts = [items[start:start + size] for start in range(0, len(items), size)]
-    if len(parts) > Turns.MOST:
-        size = -(-len(items) // Turns.MOST)
-        parts = [items[start:start + size] for start in range(0, len(items), size)]
     turns, written = Turns(len(parts)), Notices()
     try:
         answers = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
